@@ -1,0 +1,1 @@
+//! pacemaker-attrd: node attributes.

@@ -1,0 +1,1 @@
+//! pacemaker-based: the CIB daemon.

@@ -1,0 +1,1 @@
+//! Pacemaker's and Corosync's command-line tools.

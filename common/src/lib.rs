@@ -1,0 +1,10 @@
+//! Shared vocabulary of pacemaker-rs.
+//!
+//! What every daemon and tool needs to speak Pacemaker's language: the CIB
+//! as an XML tree, the XPath subset tools use to address it, CIB versions and
+//! digests, v2 patchsets, exit codes, the rules engine, ISO 8601 times and
+//! the cluster options table.
+
+pub mod exit;
+pub mod paths;
+pub mod xml;

@@ -1,0 +1,1 @@
+//! pacemaker-controld: the cluster controller.

@@ -1,0 +1,1 @@
+//! corosync: totem membership and ordering, votequorum, CPG, cmap and cfg.

@@ -1,0 +1,1 @@
+//! pacemaker-execd: the local resource agent executor.

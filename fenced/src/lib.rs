@@ -1,0 +1,1 @@
+//! pacemaker-fenced: the fencer.

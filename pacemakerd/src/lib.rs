@@ -1,0 +1,1 @@
+//! pacemakerd: the launcher of the Pacemaker daemons.

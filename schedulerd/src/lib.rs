@@ -1,0 +1,1 @@
+//! pacemaker-schedulerd: the policy engine.
