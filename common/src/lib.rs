@@ -8,3 +8,4 @@
 pub mod exit;
 pub mod paths;
 pub mod xml;
+pub mod xpath;
