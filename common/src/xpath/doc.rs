@@ -64,8 +64,18 @@ pub(crate) struct Doc<'a> {
 }
 
 impl<'a> Doc<'a> {
-    /// Flattens the tree under `root` (without recursion).
+    /// Flattens the whole tree under `root`.
+    #[cfg(test)]
     pub(crate) fn new(root: &'a Element) -> Doc<'a> {
+        Doc::pruned(root, &[])
+    }
+
+    /// Flattens the tree under `root` (without recursion), leaving out the content of elements
+    /// off a fixed path: an element at depth `d < prefix.len()` (the root
+    /// at depth 0) whose name is not `prefix[d]` becomes a leaf. Only valid
+    /// for expressions that never look outside that path (see
+    /// `scope::fixed_prefix`).
+    pub(crate) fn pruned(root: &'a Element, prefix: &[&str]) -> Doc<'a> {
         let mut entries = Vec::with_capacity(64);
         entries.push(Entry {
             kind: Kind::Document,
@@ -79,7 +89,12 @@ impl<'a> Doc<'a> {
             end: 0,
             index: 0,
         });
-        let mut stack: Vec<(usize, &'a Element, usize)> = vec![(1, root, 0)];
+        let mut stack: Vec<(usize, &'a Element, usize)> = Vec::new();
+        if prefix.first().is_none_or(|n| *n == root.name) {
+            stack.push((1, root, 0));
+        } else {
+            entries[1].end = 2;
+        }
         while let Some(top) = stack.last_mut() {
             let (idx, el, next) = (top.0, top.1, top.2);
             if next < el.children.len() {
@@ -97,7 +112,11 @@ impl<'a> Doc<'a> {
                     index: next as u32,
                 });
                 if let Node::Element(e) = &el.children[next] {
-                    stack.push((new_idx, e, 0));
+                    // `stack.len()` is the depth of the new element.
+                    let wanted = prefix.get(stack.len()).is_none_or(|n| *n == e.name);
+                    if wanted {
+                        stack.push((new_idx, e, 0));
+                    }
                 }
             } else {
                 entries[idx].end = entries.len() as u32;

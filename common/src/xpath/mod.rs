@@ -38,6 +38,7 @@ mod functions;
 mod lexer;
 mod parser;
 mod path;
+mod scope;
 
 use crate::xml::Element;
 
@@ -145,6 +146,11 @@ impl XPath {
         &self.source
     }
 
+    /// The flattened view of `root` this expression needs.
+    fn doc<'a>(&self, root: &'a Element) -> Doc<'a> {
+        Doc::pruned(root, &scope::fixed_prefix(&self.expr))
+    }
+
     fn eval_on<'a>(&self, doc: &Doc<'a>) -> Result<Value, XPathError> {
         doc.eval(
             &self.expr,
@@ -159,7 +165,7 @@ impl XPath {
     /// Evaluates the expression with the document node of `root`'s tree as
     /// context node.
     pub fn evaluate(&self, root: &Element) -> Result<XPathValue, XPathError> {
-        let doc = Doc::new(root);
+        let doc = self.doc(root);
         Ok(match self.eval_on(&doc)? {
             Value::Nodes(items) => {
                 XPathValue::NodeSet(items.into_iter().map(|i| to_match(&doc, i)).collect())
@@ -184,7 +190,7 @@ impl XPath {
     /// document node counts as the root element; attributes, text and
     /// comments are left out).
     pub fn select_elements<'a>(&self, root: &'a Element) -> Result<Vec<&'a Element>, XPathError> {
-        let doc = Doc::new(root);
+        let doc = self.doc(root);
         let Value::Nodes(items) = self.eval_on(&doc)? else {
             return Ok(Vec::new());
         };
