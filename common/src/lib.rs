@@ -7,6 +7,7 @@
 
 pub mod cib;
 pub mod exit;
+pub mod patchset;
 pub mod paths;
 pub mod xml;
 pub mod xpath;
