@@ -1,0 +1,285 @@
+//! `crm_diff`'s output formats, as Pacemaker's formatted output writes them:
+//! `text` prints results as they come and errors on standard error; `xml`
+//! collects everything into one `<pacemaker-result>` document; `none`
+//! prints nothing.
+
+use std::io::Write;
+
+use pcmk_common::exit::CrmExit;
+
+/// Version of Pacemaker's result schema (`xml/api/api-result-*.rng`) the
+/// XML output follows.
+pub const API_VERSION: &str = "2.42";
+
+/// Pacemaker release whose behaviour the tools reproduce.
+pub const PACEMAKER_VERSION: &str = "3.0.2";
+
+const AUTHOR: &str = "Andrew Beekhof and the Pacemaker project contributors";
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Plain text (the default).
+    Text,
+    /// A `<pacemaker-result>` document.
+    Xml,
+    /// Nothing at all.
+    None,
+}
+
+impl Format {
+    /// The format named `name` (`--output-as`), if supported.
+    pub fn from_name(name: &str) -> Option<Format> {
+        match name {
+            "text" => Some(Format::Text),
+            "xml" => Some(Format::Xml),
+            "none" => Some(Format::None),
+            _ => None,
+        }
+    }
+}
+
+/// Pacemaker's text for an exit code in results (`crm_exit_str()`).
+pub fn exit_text(code: CrmExit) -> &'static str {
+    match code {
+        CrmExit::OK => "OK",
+        other => other.description(),
+    }
+}
+
+/// One output session.
+pub struct Output<'w> {
+    format: Format,
+    request: String,
+    out: &'w mut dyn Write,
+    err: &'w mut dyn Write,
+    errors: Vec<String>,
+    /// XML mode: the result element, already serialized.
+    body: Option<String>,
+}
+
+impl<'w> Output<'w> {
+    /// A session writing results to `out` and text-mode errors to `err`;
+    /// `argv` is the command line, recorded in XML results.
+    pub fn new(
+        format: Format,
+        argv: &[String],
+        out: &'w mut dyn Write,
+        err: &'w mut dyn Write,
+    ) -> Output<'w> {
+        Output {
+            format,
+            request: quote_cmdline(argv),
+            out,
+            err,
+            errors: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Reports an error or warning.
+    pub fn err(&mut self, message: &str) {
+        match self.format {
+            Format::Text => {
+                let _ = writeln!(self.err, "{message}");
+            }
+            Format::Xml => self.errors.push(message.to_string()),
+            Format::None => {}
+        }
+    }
+
+    /// Outputs an XML document: as is in text mode, as the CDATA content
+    /// of element `name` in XML mode.
+    pub fn output_xml(&mut self, name: &str, buf: &str) {
+        match self.format {
+            Format::Text => {
+                let _ = self.out.write_all(buf.as_bytes());
+            }
+            Format::Xml => {
+                self.body = Some(format!("  <{name}><![CDATA[{buf}]]></{name}>\n"));
+            }
+            Format::None => {}
+        }
+    }
+
+    /// Outputs the program's version.
+    pub fn version(&mut self) {
+        match self.format {
+            Format::Text => {
+                let _ = writeln!(
+                    self.out,
+                    "Pacemaker {PACEMAKER_VERSION}\nWritten by {AUTHOR}"
+                );
+            }
+            Format::Xml => {
+                self.body = Some(format!(
+                    "  <version program=\"Pacemaker\" version=\"{PACEMAKER_VERSION}\" author=\"{AUTHOR}\" build=\"pacemaker-rs {}\" features=\"\"/>\n",
+                    env!("CARGO_PKG_VERSION")
+                ));
+            }
+            Format::None => {}
+        }
+    }
+
+    /// Ends the session with `exit` as the result.
+    pub fn finish(self, exit: CrmExit) {
+        if self.format != Format::Xml {
+            let _ = self.out.flush();
+            return;
+        }
+        let mut doc = format!(
+            "<pacemaker-result api-version=\"{API_VERSION}\" request=\"{}\">\n",
+            escape_attr(&self.request)
+        );
+        if let Some(body) = &self.body {
+            doc.push_str(body);
+        }
+        let status = format!(
+            "  <status code=\"{}\" message=\"{}\"",
+            exit.code(),
+            escape_attr(exit_text(exit))
+        );
+        doc.push_str(&status);
+        if self.errors.is_empty() {
+            doc.push_str("/>\n");
+        } else {
+            doc.push_str(">\n    <errors>\n");
+            for e in &self.errors {
+                doc.push_str("      <error>");
+                doc.push_str(&escape_text(e));
+                doc.push_str("</error>\n");
+            }
+            doc.push_str("    </errors>\n  </status>\n");
+        }
+        doc.push_str("</pacemaker-result>\n");
+        let _ = self.out.write_all(doc.as_bytes());
+        let _ = self.out.flush();
+    }
+}
+
+/// Escapes an attribute value as libxml2 serializes it in a document with
+/// no declared encoding.
+fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if !c.is_ascii() => out.push_str(&format!("&#x{:X};", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes element content as libxml2 does.
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => out.push_str("&#13;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Number of words a shell (GLib's `g_shell_parse_argv()`) would split
+/// `s` into, or `None` if it cannot be parsed (unbalanced quotes, or
+/// nothing but white space).
+fn shell_words(s: &str) -> Option<usize> {
+    let mut words = 0;
+    let mut in_word = false;
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\n' => in_word = false,
+            _ => {
+                if !in_word {
+                    words += 1;
+                    in_word = true;
+                }
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '\'' => loop {
+                        match chars.next() {
+                            Some('\'') => break,
+                            Some(_) => {}
+                            None => return None,
+                        }
+                    },
+                    '"' => loop {
+                        match chars.next() {
+                            Some('"') => break,
+                            Some('\\') => {
+                                chars.next();
+                            }
+                            Some(_) => {}
+                            None => return None,
+                        }
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+    (words > 0).then_some(words)
+}
+
+/// The command line as Pacemaker records it (`pcmk__quote_cmdline()`):
+/// arguments a shell would not read back as one word are single-quoted.
+pub fn quote_cmdline(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            if shell_words(a) == Some(1) {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_and_escaping() {
+        let argv: Vec<String> = ["crm_diff", "-O", "<a x=\"1\"> </a>", "", "it's"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            quote_cmdline(&argv),
+            "crm_diff -O '<a x=\"1\"> </a>' '' 'it'\\''s'"
+        );
+        assert_eq!(escape_attr("a<\"é\n"), "a&lt;&quot;&#xE9;&#10;");
+    }
+
+    #[test]
+    fn xml_envelope() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let argv = vec!["crm_diff".to_string(), "-u".to_string()];
+        let mut o = Output::new(Format::Xml, &argv, &mut out, &mut err);
+        o.err("Warning: something");
+        o.output_xml("patchset", "<diff/>\n");
+        o.finish(CrmExit::Error);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<pacemaker-result api-version=\"2.42\" request=\"crm_diff -u\">\n  <patchset><![CDATA[<diff/>\n]]></patchset>\n  <status code=\"1\" message=\"Error occurred\">\n    <errors>\n      <error>Warning: something</error>\n    </errors>\n  </status>\n</pacemaker-result>\n"
+        );
+        assert!(err.is_empty());
+    }
+}
