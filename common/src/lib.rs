@@ -6,5 +6,8 @@
 //! the cluster options table.
 
 pub mod exit;
+pub mod iso8601;
 pub mod paths;
+pub mod score;
+pub mod values;
 pub mod xml;
