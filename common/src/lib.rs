@@ -8,6 +8,7 @@
 pub mod exit;
 pub mod iso8601;
 pub mod paths;
+pub mod results;
 pub mod score;
 pub mod values;
 pub mod xml;
