@@ -9,6 +9,7 @@ pub mod exit;
 pub mod iso8601;
 pub mod paths;
 pub mod results;
+pub mod rules;
 pub mod score;
 pub mod values;
 pub mod xml;
