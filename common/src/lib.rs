@@ -7,6 +7,7 @@
 
 pub mod exit;
 pub mod iso8601;
+pub mod options;
 pub mod paths;
 pub mod results;
 pub mod rules;
