@@ -192,6 +192,31 @@ pub fn text_element(name: &str, text: &str) -> Element {
     e
 }
 
+/// The Pacemaker release whose behaviour these tools reproduce, shown by
+/// `--version`.
+pub const PACEMAKER_VERSION: &str = "3.0.2";
+
+/// The `--version` output (`out->version`).
+pub fn version(out: &mut Output) {
+    match out.format() {
+        Format::Xml => out.xml(
+            Element::new("version")
+                .with_attr("program", "Pacemaker")
+                .with_attr("version", PACEMAKER_VERSION)
+                .with_attr(
+                    "author",
+                    "Andrew Beekhof and the Pacemaker project contributors",
+                )
+                .with_attr("build", "pacemaker-rs")
+                .with_attr("features", ""),
+        ),
+        _ => {
+            out.info(&format!("Pacemaker {PACEMAKER_VERSION}"));
+            out.info("Written by Andrew Beekhof and the Pacemaker project contributors");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,30 +250,5 @@ mod tests {
         assert_eq!(Format::parse("xml", &both), Some(Format::Xml));
         assert_eq!(Format::parse("none", &both), None);
         assert_eq!(Format::parse("html", &both), None);
-    }
-}
-
-/// The Pacemaker release whose behaviour these tools reproduce, shown by
-/// `--version`.
-pub const PACEMAKER_VERSION: &str = "3.0.2";
-
-/// The `--version` output (`out->version`).
-pub fn version(out: &mut Output) {
-    match out.format() {
-        Format::Xml => out.xml(
-            Element::new("version")
-                .with_attr("program", "Pacemaker")
-                .with_attr("version", PACEMAKER_VERSION)
-                .with_attr(
-                    "author",
-                    "Andrew Beekhof and the Pacemaker project contributors",
-                )
-                .with_attr("build", "pacemaker-rs")
-                .with_attr("features", ""),
-        ),
-        _ => {
-            out.info(&format!("Pacemaker {PACEMAKER_VERSION}"));
-            out.info("Written by Andrew Beekhof and the Pacemaker project contributors");
-        }
     }
 }
