@@ -121,3 +121,97 @@ mod tests {
         assert_eq!(output_as(&["x", "--", "--output-as=xml"]), None);
     }
 }
+
+/// How a tool's run starts: either it is already over (help, usage error,
+/// bad output format, `--version`), or it goes on with the parsed options
+/// and its output.
+#[derive(Debug)]
+pub enum Start {
+    /// Print this and exit with this status.
+    Done(crate::output::Printed, pcmk_common::exit::CrmExit),
+    /// Carry on.
+    Run(Box<clap::ArgMatches>, crate::output::Output),
+}
+
+/// The steps every tool takes first: `--help*`, parsing `argv` with
+/// `command` (a usage error exits with `CRM_EX_USAGE`), creating the output
+/// for `--output-as`/`--output-to` (an unknown format exits with
+/// `bad_format`), and `--version`. `command` must define the `version`,
+/// `output-to` flags (see [`common_args`]).
+pub fn start<S: AsRef<str>>(
+    prog: &str,
+    argv: &[S],
+    help: &Help,
+    command: clap::Command,
+    bad_format: pcmk_common::exit::CrmExit,
+) -> Start {
+    use crate::output::{Format, Output, Printed, version};
+    use pcmk_common::exit::CrmExit;
+
+    if let Some(text) = help_text(argv, help) {
+        return Start::Done(
+            Printed {
+                stdout: text,
+                ..Printed::default()
+            },
+            CrmExit::OK,
+        );
+    }
+    let matches = match command.try_get_matches_from(argv.iter().map(AsRef::as_ref)) {
+        Ok(m) => m,
+        Err(e) => {
+            let stderr = format!("{}\n", usage_error(prog, &e));
+            return Start::Done(
+                Printed {
+                    stderr,
+                    ..Printed::default()
+                },
+                CrmExit::Usage,
+            );
+        }
+    };
+    let format_name = output_as(argv).unwrap_or_else(|| "text".to_string());
+    let Some(format) = Format::parse(&format_name, &[Format::Text, Format::Xml, Format::None])
+    else {
+        let stderr =
+            format!("{prog}: Error creating output format {format_name}: Unknown output format\n");
+        return Start::Done(
+            Printed {
+                stderr,
+                ..Printed::default()
+            },
+            bad_format,
+        );
+    };
+    let mut out = Output::new(format, argv);
+    out.set_destination(matches.get_one::<String>("output-to").map(String::as_str));
+    if matches.get_flag("version") {
+        version(&mut out);
+        return Start::Done(out.finish(CrmExit::OK), CrmExit::OK);
+    }
+    Start::Run(Box::new(matches), out)
+}
+
+/// Adds the options every tool has (`--version`, `--verbose`,
+/// `--output-as`, `--output-to`) to `command`, with clap's own help and
+/// version handling off.
+pub fn common_args(command: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    command
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .arg(
+            Arg::new("version")
+                .short('$')
+                .long("version")
+                .action(ArgAction::SetTrue),
+        )
+        .arg(
+            Arg::new("verbose")
+                .short('V')
+                .long("verbose")
+                .action(ArgAction::Count),
+        )
+        .arg(Arg::new("output-as").long("output-as").num_args(1))
+        .arg(Arg::new("output-to").long("output-to").num_args(1))
+}

@@ -11,9 +11,9 @@ use pcmk_common::results::{ResultFamily, list_codes, result_strings};
 use pcmk_common::values::scan_min_int;
 use pcmk_common::xml::Element;
 
-use crate::args::{help_text, output_as, usage_error};
+use crate::args::{Start, common_args, start};
 use crate::output::help::{Entry, Help, REPORT_BUGS, common_entries, output_group};
-use crate::output::{Format, Output, Printed, version};
+use crate::output::{Output, Printed};
 
 const PROG: &str = "crm_error";
 
@@ -40,53 +40,18 @@ fn help() -> Help {
 }
 
 fn command() -> Command {
-    Command::new(PROG)
-        .disable_help_flag(true)
-        .disable_version_flag(true)
-        .arg(
-            Arg::new("name")
-                .short('n')
-                .long("name")
-                .action(ArgAction::SetTrue),
-        )
-        .arg(
-            Arg::new("list")
-                .short('l')
-                .long("list")
-                .action(ArgAction::SetTrue),
-        )
-        .arg(
-            Arg::new("exit")
-                .short('X')
-                .long("exit")
-                .action(ArgAction::SetTrue),
-        )
-        .arg(
-            Arg::new("rc")
-                .short('r')
-                .long("rc")
-                .action(ArgAction::SetTrue),
-        )
-        .arg(
-            Arg::new("version")
-                .short('$')
-                .long("version")
-                .action(ArgAction::SetTrue),
-        )
-        .arg(
-            Arg::new("verbose")
-                .short('V')
-                .long("verbose")
-                .action(ArgAction::Count),
-        )
-        .arg(Arg::new("output-as").long("output-as").num_args(1))
-        .arg(Arg::new("output-to").long("output-to").num_args(1))
-        .arg(
-            Arg::new("codes")
-                .num_args(0..)
-                .trailing_var_arg(true)
-                .allow_hyphen_values(false),
-        )
+    let flag = |name: &'static str, short: char| {
+        Arg::new(name)
+            .short(short)
+            .long(name)
+            .action(ArgAction::SetTrue)
+    };
+    common_args(Command::new(PROG))
+        .arg(flag("name", 'n'))
+        .arg(flag("list", 'l'))
+        .arg(flag("exit", 'X'))
+        .arg(flag("rc", 'r'))
+        .arg(Arg::new("codes").num_args(0..).trailing_var_arg(true))
 }
 
 /// Width of the code column: the most negative standard return code.
@@ -146,47 +111,10 @@ fn result_code(
 
 /// Runs `crm_error` with `argv` (program name first).
 pub fn run<S: AsRef<str>>(argv: &[S]) -> (Printed, CrmExit) {
-    let help = help();
-    if let Some(text) = help_text(argv, &help) {
-        return (
-            Printed {
-                stdout: text,
-                stderr: String::new(),
-            },
-            CrmExit::OK,
-        );
-    }
-    let matches = match command().try_get_matches_from(argv.iter().map(AsRef::as_ref)) {
-        Ok(m) => m,
-        Err(e) => {
-            let stderr = format!("{}\n", usage_error(PROG, &e));
-            return (
-                Printed {
-                    stdout: String::new(),
-                    stderr,
-                },
-                CrmExit::Usage,
-            );
-        }
+    let (matches, mut out) = match start(PROG, argv, &help(), command(), CrmExit::Error) {
+        Start::Done(printed, exit) => return (printed, exit),
+        Start::Run(matches, out) => (matches, out),
     };
-    let format_name = output_as(argv).unwrap_or_else(|| "text".to_string());
-    let Some(format) = Format::parse(&format_name, &[Format::Text, Format::Xml, Format::None])
-    else {
-        let stderr =
-            format!("{PROG}: Error creating output format {format_name}: Unknown output format\n");
-        return (
-            Printed {
-                stdout: String::new(),
-                stderr,
-            },
-            CrmExit::Error,
-        );
-    };
-    let mut out = Output::new(format, argv);
-    if matches.get_flag("version") {
-        version(&mut out);
-        return (out.finish(CrmExit::OK), CrmExit::OK);
-    }
 
     // The later of -X and -r decides, as with upstream's callbacks.
     let family = match (

@@ -6,9 +6,9 @@ use pcmk_common::exit::CrmExit;
 use pcmk_common::iso8601::{DateTime, Duration, Iso8601Error, LocalTime, Period, TimeFormat};
 use pcmk_common::xml::Element;
 
-use crate::args::{help_text, output_as, usage_error};
+use crate::args::{Start, common_args, start};
 use crate::output::help::{Entry, Group, Help, common_entries, output_group};
-use crate::output::{Format, Logger, Output, Printed, text_element, version};
+use crate::output::{Logger, Output, Printed, text_element};
 
 const PROG: &str = "iso8601";
 
@@ -92,15 +92,8 @@ fn command() -> Command {
             .long(name)
             .action(ArgAction::SetTrue)
     };
-    Command::new(PROG)
-        .disable_help_flag(true)
-        .disable_version_flag(true)
-        .arg(
-            flag("now", 'n')
-                .action(ArgAction::Append)
-                .num_args(0)
-                .default_missing_value("now"),
-        )
+    common_args(Command::new(PROG))
+        .arg(flag("now", 'n'))
         .arg(value_arg("date", 'd'))
         .arg(value_arg("period", 'p'))
         .arg(value_arg("duration", 'D'))
@@ -110,15 +103,6 @@ fn command() -> Command {
         .arg(flag("local", 'L'))
         .arg(flag("ordinal", 'O'))
         .arg(flag("week", 'W'))
-        .arg(flag("version", '$'))
-        .arg(
-            Arg::new("verbose")
-                .short('V')
-                .long("verbose")
-                .action(ArgAction::Count),
-        )
-        .arg(Arg::new("output-as").long("output-as").num_args(1))
-        .arg(Arg::new("output-to").long("output-to").num_args(1))
 }
 
 /// The last value of a repeatable option.
@@ -130,7 +114,10 @@ fn last(matches: &clap::ArgMatches, name: &str) -> Option<String> {
 
 /// The date given by the last of `-n` and `-d`.
 fn date_option(matches: &clap::ArgMatches) -> Option<String> {
-    let now_at = matches.indices_of("now").and_then(Iterator::max);
+    let now_at = matches
+        .get_flag("now")
+        .then(|| matches.indices_of("now").and_then(Iterator::max))
+        .flatten();
     let date_at = matches.indices_of("date").and_then(Iterator::max);
     match (now_at, date_at) {
         (Some(n), Some(d)) if n > d => Some("now".to_string()),
@@ -166,52 +153,12 @@ impl Run<'_> {
 /// Runs `iso8601` with `argv` (program name first), taking the current
 /// time and local offset from `local`.
 pub fn run<S: AsRef<str>>(argv: &[S], local: &LocalTime) -> (Printed, CrmExit) {
-    let help = help();
-    if let Some(text) = help_text(argv, &help) {
-        return (
-            Printed {
-                stdout: text,
-                stderr: String::new(),
-            },
-            CrmExit::OK,
-        );
-    }
-    let matches = match command().try_get_matches_from(argv.iter().map(AsRef::as_ref)) {
-        Ok(m) => m,
-        Err(e) => {
-            let stderr = format!("{}\n", usage_error(PROG, &e));
-            return (
-                Printed {
-                    stdout: String::new(),
-                    stderr,
-                },
-                CrmExit::Usage,
-            );
-        }
+    let (matches, out) = match start(PROG, argv, &help(), command(), CrmExit::NoSuch) {
+        Start::Done(printed, exit) => return (printed, exit),
+        Start::Run(matches, out) => (matches, out),
     };
-    let format_name = output_as(argv).unwrap_or_else(|| "text".to_string());
-    let Some(format) = Format::parse(&format_name, &[Format::Text, Format::Xml, Format::None])
-    else {
-        let stderr =
-            format!("{PROG}: Error creating output format {format_name}: Unknown output format\n");
-        return (
-            Printed {
-                stdout: String::new(),
-                stderr,
-            },
-            CrmExit::NoSuch,
-        );
-    };
-    let verbosity = matches.get_count("verbose");
-    let mut run = Run {
-        out: Output::new(format, argv),
-        log: Logger::from_env(PROG, verbosity),
-        local,
-    };
-    if matches.get_flag("version") {
-        version(&mut run.out);
-        return (run.out.finish(CrmExit::OK), CrmExit::OK);
-    }
+    let log = Logger::from_env(PROG, matches.get_count("verbose"));
+    let mut run = Run { out, log, local };
 
     let mut opts = TimeFormat::NONE;
     for (flag, f) in [

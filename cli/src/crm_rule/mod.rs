@@ -13,9 +13,9 @@ use pcmk_common::iso8601::{DateTime, LocalTime};
 use pcmk_common::results::rc_to_exit;
 use pcmk_common::xml::{Element, parse};
 
-use crate::args::{help_text, output_as, usage_error};
+use crate::args::{Start, common_args, start};
 use crate::output::help::{Entry, Group, Help, REPORT_BUGS, common_entries, output_group};
-use crate::output::{Format, Logger, Output, Printed, version, xmllib_error_lines};
+use crate::output::{Logger, Output, Printed, xmllib_error_lines};
 
 pub use check::{RuleCheck, check_rule};
 
@@ -80,9 +80,7 @@ fn command() -> Command {
             .allow_hyphen_values(true)
             .action(ArgAction::Append)
     };
-    Command::new(PROG)
-        .disable_help_flag(true)
-        .disable_version_flag(true)
+    common_args(Command::new(PROG))
         .arg(
             Arg::new("check")
                 .short('c')
@@ -92,20 +90,6 @@ fn command() -> Command {
         .arg(value("xml-text", 'X'))
         .arg(value("date", 'd'))
         .arg(value("rule", 'r'))
-        .arg(
-            Arg::new("version")
-                .short('$')
-                .long("version")
-                .action(ArgAction::SetTrue),
-        )
-        .arg(
-            Arg::new("verbose")
-                .short('V')
-                .long("verbose")
-                .action(ArgAction::Count),
-        )
-        .arg(Arg::new("output-as").long("output-as").num_args(1))
-        .arg(Arg::new("output-to").long("output-to").num_args(1))
 }
 
 /// Where `crm_rule` reads the CIB from when `-X` is not given, and what
@@ -187,50 +171,12 @@ impl Run {
 
 /// Runs `crm_rule` with `argv` (program name first) in `env`.
 pub fn run<S: AsRef<str>>(argv: &[S], env: &dyn Environment) -> (Printed, CrmExit) {
-    let help = help();
-    if let Some(text) = help_text(argv, &help) {
-        return (
-            Printed {
-                stdout: text,
-                stderr: String::new(),
-            },
-            CrmExit::OK,
-        );
-    }
-    let matches = match command().try_get_matches_from(argv.iter().map(AsRef::as_ref)) {
-        Ok(m) => m,
-        Err(e) => {
-            let stderr = format!("{}\n", usage_error(PROG, &e));
-            return (
-                Printed {
-                    stdout: String::new(),
-                    stderr,
-                },
-                CrmExit::Usage,
-            );
-        }
+    let (matches, out) = match start(PROG, argv, &help(), command(), CrmExit::Error) {
+        Start::Done(printed, exit) => return (printed, exit),
+        Start::Run(matches, out) => (matches, out),
     };
-    let format_name = output_as(argv).unwrap_or_else(|| "text".to_string());
-    let Some(format) = Format::parse(&format_name, &[Format::Text, Format::Xml, Format::None])
-    else {
-        let stderr =
-            format!("{PROG}: Error creating output format {format_name}: Unknown output format\n");
-        return (
-            Printed {
-                stdout: String::new(),
-                stderr,
-            },
-            CrmExit::Error,
-        );
-    };
-    let mut run = Run {
-        out: Output::new(format, argv),
-        log: Logger::from_env(PROG, matches.get_count("verbose")),
-    };
-    if matches.get_flag("version") {
-        version(&mut run.out);
-        return (run.out.finish(CrmExit::OK), CrmExit::OK);
-    }
+    let log = Logger::from_env(PROG, matches.get_count("verbose"));
+    let mut run = Run { out, log };
     if !matches.get_flag("check") {
         return run.fail(CrmExit::Usage, "No mode operation given");
     }

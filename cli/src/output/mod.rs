@@ -71,19 +71,31 @@ impl Format {
 /// What a finished [`Output`] prints.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Printed {
-    /// Standard output.
+    /// Standard output (or the `--output-to` file).
     pub stdout: String,
     /// Standard error.
     pub stderr: String,
+    /// The `--output-to` file, if not standard output.
+    pub dest: Option<String>,
 }
 
 impl Printed {
-    /// Writes both streams to the process's standard output and error.
+    /// Writes both streams to the process's standard output (or the
+    /// `--output-to` file) and error.
     pub fn print(&self) {
         use std::io::Write as _;
         // Output errors (a closed pipe) cannot be reported anywhere useful.
-        let _ = std::io::stdout().write_all(self.stdout.as_bytes());
-        let _ = std::io::stdout().flush();
+        match &self.dest {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, self.stdout.as_bytes()) {
+                    let _ = writeln!(std::io::stderr(), "Could not write output to {path}: {e}");
+                }
+            }
+            None => {
+                let _ = std::io::stdout().write_all(self.stdout.as_bytes());
+                let _ = std::io::stdout().flush();
+            }
+        }
         let _ = std::io::stderr().write_all(self.stderr.as_bytes());
     }
 }
@@ -109,6 +121,12 @@ impl Output {
             errors: Vec::new(),
             printed: Printed::default(),
         }
+    }
+
+    /// Sends standard output to the file `dest` (`--output-to`; `-` or
+    /// `None` is standard output).
+    pub fn set_destination(&mut self, dest: Option<&str>) {
+        self.printed.dest = dest.filter(|d| *d != "-").map(str::to_string);
     }
 
     /// The output format.
