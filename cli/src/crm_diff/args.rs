@@ -3,6 +3,8 @@
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
+use crate::output::help::{Entry, Group, Help, Which, common_entries, output_group};
+
 /// What the command line asks for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
@@ -44,16 +46,11 @@ pub enum Parsed {
     Error(String),
 }
 
-/// Column where option descriptions start in GLib's help layout.
-const COLUMN: usize = 35;
-const INDENT: &str = "                                   ";
-
-/// One option as the help lists it.
-struct HelpEntry {
-    short: Option<char>,
-    long: &'static str,
-    arg: Option<&'static str>,
-    text: &'static str,
+/// Continuation indent of multi-line option descriptions (GLib's column).
+macro_rules! indent {
+    () => {
+        "\n                                   "
+    };
 }
 
 const SUMMARY: &str = "Compare two Pacemaker configurations (in XML format) to produce a custom diff-like output, or apply such an output as a patch";
@@ -79,180 +76,126 @@ Apply the patch to the running cluster:
 \t# cibadmin --patch -x patch.xml
 ";
 
-/// The option groups: name (for `--help-NAME`), header, help description,
-/// entries.
-fn groups() -> Vec<(&'static str, &'static str, &'static str, Vec<HelpEntry>)> {
-    let e = |short, long, arg, text| HelpEntry {
-        short,
-        long,
-        arg,
-        text,
-    };
-    vec![
-        (
-            "output",
-            "Output Options:",
-            "Show output help",
-            vec![
-                e(
-                    None,
-                    "output-as",
-                    Some("FORMAT"),
-                    "Specify output format as one of: text (default), xml",
-                ),
-                e(
-                    None,
-                    "output-to",
-                    Some("DEST"),
-                    "Specify file name for output (or \"-\" for stdout)",
-                ),
-            ],
-        ),
-        (
-            "xml",
-            "Original XML:",
-            "Show original XML options",
-            vec![
-                e(
-                    Some('o'),
-                    "original",
-                    Some("FILE"),
-                    "XML is contained in the named file. Currently --original-string\n\
-                     @overrides this. In a future release, the last one specified\n\
-                     @will be used.",
-                ),
-                e(
-                    Some('O'),
-                    "original-string",
-                    Some("STRING"),
-                    "XML is contained in the supplied string. Currently this takes\n\
-                     @precedence over --original. In a future release, the last one\n\
-                     @specified will be used.",
-                ),
-            ],
-        ),
-        (
-            "operation",
-            "Operation:",
-            "Show operation options",
-            vec![
-                e(
-                    Some('n'),
-                    "new",
-                    Some("FILE"),
-                    "Compare the original XML to the contents of the named file. Currently\n\
-                     @--new-string overrides this. In a future release, the last one\n\
-                     @specified will be used.",
-                ),
-                e(
-                    Some('N'),
-                    "new-string",
-                    Some("STRING"),
-                    "Compare the original XML with the contents of the supplied string.\n\
-                     @Currently this takes precedence over --patch and --new. In a\n\
-                     @future release, the last one specified will be used.",
-                ),
-                e(
-                    Some('p'),
-                    "patch",
-                    Some("FILE"),
-                    "Patch the original XML with the contents of the named file. Currently\n\
-                     @--new-string and (if specified later) --new override the input\n\
-                     @source specified here. In a future release, the last one\n\
-                     @specified will be used. Note: even if this input source is\n\
-                     @overridden, the input source will be applied as a patch to the\n\
-                     @original XML.",
-                ),
-            ],
-        ),
-        (
-            "additional",
-            "Additional Options:",
-            "Show additional options",
-            vec![
-                e(
-                    Some('c'),
-                    "cib",
-                    None,
-                    "Compare/patch the inputs as a CIB (includes version details)",
-                ),
-                e(
-                    Some('u'),
-                    "no-version",
-                    None,
-                    "Generate the difference without version details",
-                ),
-            ],
-        ),
-    ]
-}
-
-fn main_entries() -> Vec<HelpEntry> {
-    vec![
-        HelpEntry {
-            short: Some('$'),
-            long: "version",
-            arg: None,
-            text: "Display software version and exit",
-        },
-        HelpEntry {
-            short: Some('V'),
-            long: "verbose",
-            arg: None,
-            text: "Increase debug output (may be specified multiple times)",
-        },
-    ]
-}
-
-fn push_entry(out: &mut String, left: &str, text: &str) {
-    out.push_str(left);
-    let pad = COLUMN.saturating_sub(left.len()).max(1);
-    out.push_str(&" ".repeat(pad));
-    out.push_str(&text.replace('@', INDENT));
-    out.push('\n');
-}
-
-fn push_group(out: &mut String, header: &str, entries: &[HelpEntry]) {
-    out.push_str(header);
-    out.push('\n');
-    for e in entries {
-        let mut left = match e.short {
-            Some(s) => format!("  -{s}, --{}", e.long),
-            None => format!("  --{}", e.long),
-        };
-        if let Some(a) = e.arg {
-            left.push('=');
-            left.push_str(a);
-        }
-        push_entry(out, &left, e.text);
+/// `crm_diff`'s options as `--help` lists them.
+pub fn help_spec() -> Help {
+    Help {
+        prog: "crm_diff",
+        params: None,
+        summary: SUMMARY,
+        description: EXAMPLES,
+        groups: vec![
+            output_group("text (default), xml"),
+            Group {
+                name: "xml",
+                title: "Original XML:",
+                help_desc: "Show original XML options",
+                entries: vec![
+                    Entry::with_arg(
+                        Some('o'),
+                        "original",
+                        "FILE",
+                        concat!(
+                            "XML is contained in the named file. Currently --original-string",
+                            indent!(),
+                            "overrides this. In a future release, the last one specified",
+                            indent!(),
+                            "will be used."
+                        ),
+                    ),
+                    Entry::with_arg(
+                        Some('O'),
+                        "original-string",
+                        "STRING",
+                        concat!(
+                            "XML is contained in the supplied string. Currently this takes",
+                            indent!(),
+                            "precedence over --original. In a future release, the last one",
+                            indent!(),
+                            "specified will be used."
+                        ),
+                    ),
+                ],
+            },
+            Group {
+                name: "operation",
+                title: "Operation:",
+                help_desc: "Show operation options",
+                entries: vec![
+                    Entry::with_arg(
+                        Some('n'),
+                        "new",
+                        "FILE",
+                        concat!(
+                            "Compare the original XML to the contents of the named file. Currently",
+                            indent!(),
+                            "--new-string overrides this. In a future release, the last one",
+                            indent!(),
+                            "specified will be used."
+                        ),
+                    ),
+                    Entry::with_arg(
+                        Some('N'),
+                        "new-string",
+                        "STRING",
+                        concat!(
+                            "Compare the original XML with the contents of the supplied string.",
+                            indent!(),
+                            "Currently this takes precedence over --patch and --new. In a",
+                            indent!(),
+                            "future release, the last one specified will be used."
+                        ),
+                    ),
+                    Entry::with_arg(
+                        Some('p'),
+                        "patch",
+                        "FILE",
+                        concat!(
+                            "Patch the original XML with the contents of the named file. Currently",
+                            indent!(),
+                            "--new-string and (if specified later) --new override the input",
+                            indent!(),
+                            "source specified here. In a future release, the last one",
+                            indent!(),
+                            "specified will be used. Note: even if this input source is",
+                            indent!(),
+                            "overridden, the input source will be applied as a patch to the",
+                            indent!(),
+                            "original XML."
+                        ),
+                    ),
+                ],
+            },
+            Group {
+                name: "additional",
+                title: "Additional Options:",
+                help_desc: "Show additional options",
+                entries: vec![
+                    Entry::flag(
+                        Some('c'),
+                        "cib",
+                        "Compare/patch the inputs as a CIB (includes version details)",
+                    ),
+                    Entry::flag(
+                        Some('u'),
+                        "no-version",
+                        "Generate the difference without version details",
+                    ),
+                ],
+            },
+        ],
+        main: common_entries(),
     }
-    out.push('\n');
 }
 
-/// The help text for `--help` (`which` = `None`), `--help-all`
-/// (`Some("all")`) or `--help-GROUP`.
+/// The help text for `--help` (`None`), `--help-all` (`Some("all")`) or
+/// `--help-GROUP`.
 pub fn help(which: Option<&str>) -> String {
-    let mut out = format!("Usage:\n  crm_diff [OPTION?]\n\n{SUMMARY}\n\n");
-    let groups = groups();
-    if matches!(which, None | Some("all")) {
-        out.push_str("Help Options:\n");
-        push_entry(&mut out, "  -h, --help", "Show help options");
-        push_entry(&mut out, "  --help-all", "Show all help options");
-        for (name, _, desc, _) in &groups {
-            push_entry(&mut out, &format!("  --help-{name}"), desc);
-        }
-        out.push('\n');
-    }
-    for (name, header, _, entries) in &groups {
-        if which == Some("all") || which == Some(*name) {
-            push_group(&mut out, header, entries);
-        }
-    }
-    if matches!(which, None | Some("all")) {
-        push_group(&mut out, "Application Options:", &main_entries());
-    }
-    out.push_str(EXAMPLES);
-    out
+    let which = match which {
+        None => Which::Main,
+        Some("all") => Which::All,
+        Some(g) => Which::Group(g),
+    };
+    help_spec().render(which)
 }
 
 fn value(name: &'static str, short: Option<char>, long: &'static str) -> Arg {
@@ -363,6 +306,12 @@ fn missing_value(args: &[String]) -> Option<String> {
 
 /// Parses the arguments (without the program name).
 pub fn parse(args: &[String]) -> Parsed {
+    let argv: Vec<&str> = std::iter::once("crm_diff")
+        .chain(args.iter().map(String::as_str))
+        .collect();
+    if let Some(text) = crate::args::help_text(&argv, &help_spec()) {
+        return Parsed::Help(text);
+    }
     if let Some(opt) = missing_value(args) {
         return Parsed::Error(format!("Missing argument for {opt}"));
     }
@@ -371,20 +320,6 @@ pub fn parse(args: &[String]) -> Parsed {
         Ok(m) => m,
         Err(e) => return Parsed::Error(glib_message(&e)),
     };
-    if m.get_flag("help") {
-        return Parsed::Help(help(None));
-    }
-    for (flag, which) in [
-        ("help-all", "all"),
-        ("help-output", "output"),
-        ("help-xml", "xml"),
-        ("help-operation", "operation"),
-        ("help-additional", "additional"),
-    ] {
-        if m.get_flag(flag) {
-            return Parsed::Help(help(Some(which)));
-        }
-    }
     // -n and -p write the same setting: the later one wins.
     let target_file = match (last_index(&m, "new"), last_index(&m, "patch")) {
         (Some(n), Some(p)) if n > p => last(&m, "new"),

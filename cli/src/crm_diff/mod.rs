@@ -25,7 +25,7 @@ use pcmk_common::patchset::{
 use pcmk_common::xml::{Element, Node, escape_attr, parse};
 
 pub use args::{Options, Parsed, help, parse as parse_args};
-pub use output::{API_VERSION, Format, Output, PACEMAKER_VERSION, exit_text, quote_cmdline};
+pub use output::{Format, Output};
 
 /// The program name used in messages.
 const PROGRAM: &str = "crm_diff";
@@ -94,25 +94,32 @@ enum Source<'a> {
     File(&'a str),
 }
 
-/// Reads and parses one input; `None` if it cannot be read or parsed.
-fn load(
-    source: Source<'_>,
-    stdin: &mut dyn Read,
-    verbosity: u8,
-    err: &mut dyn Write,
-) -> Option<Element> {
+/// Reads and parses one input; `None` if it cannot be read or parsed (the
+/// reason is logged, as Pacemaker logs libxml2's errors).
+fn load(source: Source<'_>, stdin: &mut dyn Read, log: &mut Vec<String>) -> Option<Element> {
     let (text, from_file) = match source {
         Source::String(s) => (Ok(s.to_string()), false),
         Source::Stdin | Source::File("-") => {
             let mut s = String::new();
             (stdin.read_to_string(&mut s).map(|_| s), true)
         }
-        Source::File(path) => (std::fs::read_to_string(path), true),
+        Source::File(path) => (
+            std::fs::read_to_string(path).map_err(|e| {
+                let why = e.to_string();
+                let why = why.split(" (os error").next().unwrap_or(&why).to_string();
+                std::io::Error::other(format!("failed to load \"{path}\": {why}"))
+            }),
+            true,
+        ),
     };
-    let parsed = text
-        .map_err(|e| e.to_string())
-        .and_then(|t| parse(&t).map_err(|e| e.to_string()));
-    match parsed {
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            log.push(format!("I/O warning : {e}"));
+            return None;
+        }
+    };
+    match parse(&text) {
         Ok(mut el) => {
             if from_file {
                 strip_text(&mut el);
@@ -120,9 +127,7 @@ fn load(
             Some(el)
         }
         Err(e) => {
-            if verbosity > 0 {
-                let _ = writeln!(err, "{PROGRAM}: error: {e}");
-            }
+            log.extend(crate::output::xmllib_error_lines(&text, &e));
             None
         }
     }
@@ -164,7 +169,7 @@ fn execute(
     opts: &Options,
     out: &mut Output<'_>,
     stdin: &mut dyn Read,
-    err: &mut dyn Write,
+    log: &mut Vec<String>,
 ) -> Result<CrmExit, Failure> {
     if opts.no_version {
         if opts.as_cib {
@@ -189,7 +194,7 @@ fn execute(
             CrmExit::Usage,
         ));
     };
-    let source = load(source_from, stdin, opts.verbosity, err);
+    let source = load(source_from, stdin, log);
     let target_from = if let Some(s) = &opts.target_string {
         Source::String(s)
     } else if opts.use_stdin {
@@ -202,7 +207,7 @@ fn execute(
             CrmExit::Usage,
         ));
     };
-    let target = load(target_from, stdin, opts.verbosity, err);
+    let target = load(target_from, stdin, log);
     let Some(source) = source else {
         return Err(Failure(
             "Failed to parse original XML".into(),
@@ -223,9 +228,7 @@ fn execute(
                 Ok(CrmExit::OK)
             }
             Err(e) => {
-                if opts.verbosity > 0 {
-                    let _ = writeln!(err, "{PROGRAM}: {}", e.detail());
-                }
+                log.push(e.detail().to_string());
                 let code = e.exit_code();
                 Err(Failure(format!("Could not apply patch: {e}"), code))
             }
@@ -255,7 +258,8 @@ pub fn run(
         }
     };
     let format_name = opts.output_as.as_deref().unwrap_or("text");
-    let Some(format) = Format::from_name(format_name) else {
+    let Some(format) = Format::parse(format_name, &[Format::Text, Format::Xml, Format::None])
+    else {
         let _ = writeln!(
             stderr,
             "{PROGRAM}: Error creating output format {format_name}: Unknown output format"
@@ -281,17 +285,35 @@ pub fn run(
             }
         },
     };
-    let mut diag = Vec::new();
+    let logger = crate::output::Logger::from_env(PROGRAM, opts.verbosity);
+    let mut log = Vec::new();
     let mut out = Output::new(format, argv, dest, stderr);
     if opts.version {
         out.version();
         out.finish(CrmExit::OK);
         return CrmExit::OK;
     }
-    let result = execute(&opts, &mut out, stdin, &mut diag);
-    // Details (with -V) come before the error they explain.
-    for line in String::from_utf8_lossy(&diag).lines() {
-        out.err(line);
+    let result = execute(&opts, &mut out, stdin, &mut log);
+    // Details (logged with -V or PCMK_stderr) come before the error they
+    // explain, in Pacemaker's log layout.
+    if !log.is_empty() {
+        let mut scratch = crate::output::Output::new(Format::Text, &[PROGRAM]);
+        let function = if result.as_ref().is_err_and(|f| f.1 == CrmExit::DataErr) {
+            "pcmk__log_xmllib_err"
+        } else {
+            "xml_apply_patchset"
+        };
+        for line in &log {
+            let line = if function == "pcmk__log_xmllib_err" {
+                format!("XML Error: {line}")
+            } else {
+                line.clone()
+            };
+            logger.error(&mut scratch, function, &line);
+        }
+        for line in scratch.finish(CrmExit::OK).stderr.lines() {
+            out.log_line(line);
+        }
     }
     let code = match result {
         Ok(code) => code,

@@ -1,5 +1,7 @@
-//! `crm_diff`'s output formats, as Pacemaker's formatted output writes them:
-//! `text` prints results as they come and errors on standard error; `xml`
+//! `crm_diff`'s output: like [`crate::output::Output`], except that its
+//! results are whole XML documents, which the XML format carries as CDATA
+//! (`out->output_xml()`): `<patchset><![CDATA[<diff ...>]]></patchset>`.
+//! Text prints results as they come and errors on standard error; XML
 //! collects everything into one `<pacemaker-result>` document; `none`
 //! prints nothing.
 
@@ -7,45 +9,10 @@ use std::io::Write;
 
 use pcmk_common::exit::CrmExit;
 
-/// Version of Pacemaker's result schema (`xml/api/api-result-*.rng`) the
-/// XML output follows.
-pub const API_VERSION: &str = "2.42";
-
-/// Pacemaker release whose behaviour the tools reproduce.
-pub const PACEMAKER_VERSION: &str = "3.0.2";
+pub use crate::output::Format;
+use crate::output::{API_VERSION, PACEMAKER_VERSION, quote_cmdline};
 
 const AUTHOR: &str = "Andrew Beekhof and the Pacemaker project contributors";
-
-/// An output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// Plain text (the default).
-    Text,
-    /// A `<pacemaker-result>` document.
-    Xml,
-    /// Nothing at all.
-    None,
-}
-
-impl Format {
-    /// The format named `name` (`--output-as`), if supported.
-    pub fn from_name(name: &str) -> Option<Format> {
-        match name {
-            "text" => Some(Format::Text),
-            "xml" => Some(Format::Xml),
-            "none" => Some(Format::None),
-            _ => None,
-        }
-    }
-}
-
-/// Pacemaker's text for an exit code in results (`crm_exit_str()`).
-pub fn exit_text(code: CrmExit) -> &'static str {
-    match code {
-        CrmExit::OK => "OK",
-        other => other.description(),
-    }
-}
 
 /// One output session.
 pub struct Output<'w> {
@@ -86,6 +53,11 @@ impl<'w> Output<'w> {
             Format::Xml => self.errors.push(message.to_string()),
             Format::None => {}
         }
+    }
+
+    /// A log line, on standard error whatever the format.
+    pub fn log_line(&mut self, line: &str) {
+        let _ = writeln!(self.err, "{line}");
     }
 
     /// Outputs an XML document: as is in text mode, as the CDATA content
@@ -137,7 +109,7 @@ impl<'w> Output<'w> {
         let status = format!(
             "  <status code=\"{}\" message=\"{}\"",
             exit.code(),
-            escape_attr(exit_text(exit))
+            escape_attr(exit.description())
         );
         doc.push_str(&status);
         if self.errors.is_empty() {
@@ -192,80 +164,14 @@ fn escape_text(s: &str) -> String {
     out
 }
 
-/// Number of words a shell (GLib's `g_shell_parse_argv()`) would split
-/// `s` into, or `None` if it cannot be parsed (unbalanced quotes, or
-/// nothing but white space).
-fn shell_words(s: &str) -> Option<usize> {
-    let mut words = 0;
-    let mut in_word = false;
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\n' => in_word = false,
-            _ => {
-                if !in_word {
-                    words += 1;
-                    in_word = true;
-                }
-                match c {
-                    '\\' => {
-                        chars.next();
-                    }
-                    '\'' => loop {
-                        match chars.next() {
-                            Some('\'') => break,
-                            Some(_) => {}
-                            None => return None,
-                        }
-                    },
-                    '"' => loop {
-                        match chars.next() {
-                            Some('"') => break,
-                            Some('\\') => {
-                                chars.next();
-                            }
-                            Some(_) => {}
-                            None => return None,
-                        }
-                    },
-                    _ => {}
-                }
-            }
-        }
-    }
-    (words > 0).then_some(words)
-}
-
-/// The command line as Pacemaker records it (`pcmk__quote_cmdline()`):
-/// arguments a shell would not read back as one word are single-quoted.
-pub fn quote_cmdline(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| {
-            if shell_words(a) == Some(1) {
-                a.clone()
-            } else {
-                format!("'{}'", a.replace('\'', "'\\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn quoting_and_escaping() {
-        let argv: Vec<String> = ["crm_diff", "-O", "<a x=\"1\"> </a>", "", "it's"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        assert_eq!(
-            quote_cmdline(&argv),
-            "crm_diff -O '<a x=\"1\"> </a>' '' 'it'\\''s'"
-        );
+    fn escaping() {
         assert_eq!(escape_attr("a<\"é\n"), "a&lt;&quot;&#xE9;&#10;");
+        assert_eq!(escape_text("a<&>\r\""), "a&lt;&amp;&gt;&#13;\"");
     }
 
     #[test]
