@@ -4,12 +4,10 @@
 
 use std::time::Duration;
 
-use nix::sys::signal::Signal;
-
 use crate::dirs::AgentDirs;
 use crate::engine::map_outcome;
 use crate::invocation::{Prepared, effective_standard, prepare};
-use crate::op::{OpSpec, RawOutcome, Termination};
+use crate::op::{OpSpec, RawOutcome};
 use crate::output::{Captured, MAX_OUTPUT};
 use crate::result::ExecStatus;
 use crate::runner;
@@ -40,31 +38,12 @@ pub async fn run(dirs: &AgentDirs, spec: &OpSpec, kill_grace: Duration) -> Direc
     let inherited = |k: &str| std::env::var_os(k).is_some();
     let (outcome, timed_out, synthetic_out) = match prepare(dirs, spec, &inherited) {
         Prepared::Done(t, out) => (RawOutcome::without_process(t), false, out),
-        Prepared::Run(inv) => match runner::spawn(&inv, MAX_OUTPUT) {
-            Err(f) => (
-                RawOutcome::without_process(Termination::NotStarted(f)),
-                false,
-                None,
-            ),
-            Ok((handle, fut)) => {
-                let mut fut = Box::pin(fut);
-                let timeout = Duration::from_millis(u64::from(spec.timeout_ms.max(1)));
-                match tokio::time::timeout(timeout, &mut fut).await {
-                    Ok(o) => (o, false, None),
-                    Err(_) => {
-                        handle.signal_group(Signal::SIGTERM);
-                        let o = match tokio::time::timeout(kill_grace, &mut fut).await {
-                            Ok(o) => o,
-                            Err(_) => {
-                                handle.signal_group(Signal::SIGKILL);
-                                fut.await
-                            }
-                        };
-                        (o, true, None)
-                    }
-                }
-            }
-        },
+        Prepared::Run(inv) => {
+            let timeout = Duration::from_millis(u64::from(spec.timeout_ms.max(1)));
+            let (o, timed_out) =
+                runner::run_with_timeout(&inv, timeout, kill_grace, MAX_OUTPUT).await;
+            (o, timed_out, None)
+        }
     };
     let (rc, status, exit_reason) = map_outcome(spec, standard, &outcome, timed_out, false);
     DirectResult {

@@ -196,3 +196,37 @@ pub fn spawn(
     };
     Ok((handle, fut))
 }
+
+/// Runs `inv` to completion with a timeout: at the timeout the process
+/// group gets SIGTERM, then SIGKILL after `kill_grace`. Returns the outcome
+/// and whether the timeout was reached.
+pub async fn run_with_timeout(
+    inv: &Invocation,
+    timeout: std::time::Duration,
+    kill_grace: std::time::Duration,
+    output_limit: usize,
+) -> (RawOutcome, bool) {
+    match spawn(inv, output_limit) {
+        Err(f) => (
+            RawOutcome::without_process(Termination::NotStarted(f)),
+            false,
+        ),
+        Ok((handle, fut)) => {
+            let mut fut = Box::pin(fut);
+            match tokio::time::timeout(timeout, &mut fut).await {
+                Ok(o) => (o, false),
+                Err(_) => {
+                    handle.signal_group(Signal::SIGTERM);
+                    let o = match tokio::time::timeout(kill_grace, &mut fut).await {
+                        Ok(o) => o,
+                        Err(_) => {
+                            handle.signal_group(Signal::SIGKILL);
+                            fut.await
+                        }
+                    };
+                    (o, true)
+                }
+            }
+        }
+    }
+}
