@@ -1,1 +1,4 @@
 //! Pacemaker's and Corosync's command-line tools.
+
+pub mod result_doc;
+pub mod stonith_admin;

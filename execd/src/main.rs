@@ -8,7 +8,7 @@ use pcmk_execd::server::{ExecdConfig, serve};
 
 /// Pacemaker's local resource agent executor.
 #[derive(Parser, Debug)]
-#[command(name = "pacemaker-execd", version)]
+#[command(name = "pacemaker-execd")]
 struct Args {
     /// Increase debug output (may be repeated).
     #[arg(short = 'V', long = "verbose", action = clap::ArgAction::Count)]
@@ -65,5 +65,14 @@ fn main() -> ExitCode {
             tracing::error!(daemon = "pacemaker-execd", "{e}");
             ExitCode::from(CrmExit::Fatal.code())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Args::command().debug_assert();
     }
 }

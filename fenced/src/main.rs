@@ -8,7 +8,7 @@ use pcmk_fenced::server::{FencedConfig, serve};
 
 /// Pacemaker's fencer.
 #[derive(Parser, Debug)]
-#[command(name = "pacemaker-fenced", version)]
+#[command(name = "pacemaker-fenced")]
 struct Args {
     /// Increase debug output (may be repeated).
     #[arg(short = 'V', long = "verbose", action = clap::ArgAction::Count)]
@@ -87,5 +87,14 @@ fn main() -> ExitCode {
             tracing::error!(daemon = "pacemaker-fenced", "{e}");
             ExitCode::from(CrmExit::Fatal.code())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Args::command().debug_assert();
     }
 }
