@@ -12,6 +12,7 @@ pub mod direct;
 pub mod dirs;
 pub mod discovery;
 pub mod engine;
+pub mod fencing;
 pub mod invocation;
 pub mod lsb;
 pub mod op;

@@ -33,6 +33,8 @@ pub struct ExecdConfig {
     pub engine: EngineConfig,
     /// Most bytes kept per output stream of an agent.
     pub output_limit: usize,
+    /// The fencer's socket (fence devices are run there).
+    pub fencer_socket: PathBuf,
 }
 
 impl Default for ExecdConfig {
@@ -41,6 +43,7 @@ impl Default for ExecdConfig {
             dirs: AgentDirs::from_process(),
             engine: EngineConfig::default(),
             output_limit: crate::output::MAX_OUTPUT,
+            fencer_socket: pcmk_common::paths::Paths::from_process().socket("fenced"),
         }
     }
 }
@@ -72,6 +75,7 @@ enum Req {
 enum Event {
     Api(Req),
     AgentDone(CallId, RawOutcome),
+    FenceDone(String, String, bool),
     Timer(TimerId, u64),
 }
 
@@ -91,6 +95,7 @@ struct Loop {
     timers: HashMap<TimerId, u64>,
     timer_gen: u64,
     subscribers: Vec<mpsc::Sender<Result<pb::OpResult, Status>>>,
+    fence_devices: HashMap<String, crate::fencing::ProbeState>,
     start: Instant,
 }
 
@@ -157,6 +162,11 @@ impl Loop {
 
     fn spawn(&mut self, call_id: CallId, spec: &OpSpec) {
         let tx = self.tx.clone();
+        if crate::standard::Standard::parse(&spec.rsc.class)
+            == Some(crate::standard::Standard::Stonith)
+        {
+            return self.spawn_fencing(call_id, spec);
+        }
         let inherited = |k: &str| std::env::var_os(k).is_some();
         match prepare(&self.cfg.dirs, spec, &inherited) {
             Prepared::Done(t, out) => {
@@ -185,9 +195,48 @@ impl Loop {
         }
     }
 
+    /// Fence devices go to the fencer; probes answer from memory.
+    fn spawn_fencing(&mut self, call_id: CallId, spec: &OpSpec) {
+        use crate::fencing::{ProbeState, probe, run};
+        let tx = self.tx.clone();
+        let state = self
+            .fence_devices
+            .get(&spec.rsc.id)
+            .copied()
+            .unwrap_or(ProbeState::Stopped);
+        if spec.action == "monitor" && spec.interval_ms == 0 {
+            let _ = tx.send(Event::AgentDone(call_id, probe(state)));
+            return;
+        }
+        let socket = self.cfg.fencer_socket.clone();
+        let spec = spec.clone();
+        tokio::spawn(async move {
+            let o = run(&socket, &spec).await;
+            let ok = matches!(o.termination, Termination::Synthetic { rc: 0, .. });
+            let _ = tx.send(Event::FenceDone(
+                spec.rsc.id.clone(),
+                spec.action.clone(),
+                ok,
+            ));
+            let _ = tx.send(Event::AgentDone(call_id, o));
+        });
+    }
+
     fn handle(&mut self, ev: Event) {
         let now = now_of(self.start);
         match ev {
+            Event::FenceDone(rsc, action, ok) => {
+                use crate::fencing::ProbeState;
+                match (action.as_str(), ok) {
+                    ("start", true) => {
+                        self.fence_devices.insert(rsc, ProbeState::Running);
+                    }
+                    ("stop", true) => {
+                        self.fence_devices.insert(rsc, ProbeState::Stopped);
+                    }
+                    _ => {}
+                }
+            }
             Event::AgentDone(id, o) => {
                 self.procs.remove(&id);
                 self.engine.agent_done(now, id, o);
@@ -292,6 +341,7 @@ impl Executor {
             timers: HashMap::new(),
             timer_gen: 0,
             subscribers: Vec::new(),
+            fence_devices: HashMap::new(),
             start: Instant::now(),
         };
         tokio::spawn(async move {

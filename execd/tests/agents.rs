@@ -111,6 +111,7 @@ impl Fixture {
                 default_timeout_ms: 20_000,
             },
             output_limit,
+            fencer_socket: dir.path().join("no-fencer.sock"),
         };
         let exec = Executor::start(cfg);
         let results = exec
@@ -272,9 +273,11 @@ async fn dummy_timeout_kills_agent_and_leaves_nothing() {
     let state = f.state().display().to_string();
     let started = Instant::now();
     // Delay sleeps startdelay seconds in start.
+    // Delay keeps a pseudo-resource file per instance: use a fresh one.
     let _ = state;
+    let id = format!("delay-{}", std::process::id());
     f.exec(
-        ("d2", "ocf", "heartbeat", "Delay"),
+        (&id, "ocf", "heartbeat", "Delay"),
         "start",
         0,
         500,
@@ -292,6 +295,7 @@ async fn dummy_timeout_kills_agent_and_leaves_nothing() {
         group_members(r.pid).is_empty(),
         "agent processes left behind"
     );
+    let _ = std::fs::remove_file(format!("/run/resource-agents/Delay_{id}"));
 }
 
 #[tokio::test]
