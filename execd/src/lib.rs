@@ -8,6 +8,7 @@
 //! shell. Tools (`crm_resource`) use [`discovery`], [`invocation`] and
 //! [`direct`] to run agents without the daemon, as Pacemaker's do.
 
+pub mod alerts;
 pub mod direct;
 pub mod dirs;
 pub mod discovery;
@@ -22,3 +23,20 @@ pub mod runner;
 pub mod server;
 pub mod standard;
 pub mod systemd;
+
+/// Parses a duration as Pacemaker reads meta attributes (a number with an
+/// optional unit, seconds by default), in milliseconds.
+pub(crate) fn direct_duration_ms(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let value: u64 = num.parse().ok()?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "s" | "sec" => 1000,
+        "ms" | "msec" => 1,
+        "m" | "min" => 60_000,
+        "h" | "hr" => 3_600_000,
+        _ => return None,
+    };
+    value.checked_mul(factor)
+}

@@ -85,6 +85,8 @@ pub struct Executor {
     tx: mpsc::UnboundedSender<Event>,
     dirs: AgentDirs,
     metadata: Arc<Mutex<MetadataCache>>,
+    alert_sequence: Arc<std::sync::atomic::AtomicU64>,
+    output_limit: usize,
 }
 
 struct Loop {
@@ -333,6 +335,7 @@ impl Executor {
     pub fn start(cfg: ExecdConfig) -> Executor {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let dirs = cfg.dirs.clone();
+        let output_limit = cfg.output_limit;
         let mut lp = Loop {
             engine: Engine::new(cfg.engine),
             cfg,
@@ -353,6 +356,8 @@ impl Executor {
             tx,
             dirs,
             metadata: Arc::default(),
+            alert_sequence: Arc::default(),
+            output_limit,
         }
     }
 
@@ -545,6 +550,20 @@ impl pb::executor_server::Executor for Executor {
         }))
     }
 
+    async fn exec_alert(
+        &self,
+        req: Request<pb::AlertRequest>,
+    ) -> Result<Response<pb::AlertReply>, Status> {
+        let r = req.into_inner();
+        if r.id.is_empty() || r.path.is_empty() {
+            return Err(Status::invalid_argument("alert id and path are required"));
+        }
+        let env = r.env.into_iter().collect();
+        Ok(Response::new(
+            self.run_alert(&r.id, &r.path, r.timeout_ms, env).await,
+        ))
+    }
+
     async fn get_metadata(
         &self,
         req: Request<pb::MetadataRequest>,
@@ -576,6 +595,74 @@ impl pb::executor_server::Executor for Executor {
                 metadata: String::new(),
             },
         }))
+    }
+}
+
+impl Executor {
+    /// Runs an alert agent with `env` (plus `CRM_alert_node_sequence`).
+    pub async fn run_alert(
+        &self,
+        id: &str,
+        path: &str,
+        timeout_ms: u32,
+        env: Vec<(String, String)>,
+    ) -> pb::AlertReply {
+        use std::sync::atomic::Ordering;
+        let seq = self.alert_sequence.fetch_add(1, Ordering::SeqCst) + 1;
+        let mut env = env;
+        env.push((crate::alerts::NODE_SEQUENCE.to_string(), seq.to_string()));
+        let inv = crate::invocation::Invocation {
+            program: PathBuf::from(path),
+            args: Vec::new(),
+            env,
+            stdin: None,
+            reads_exit_reason: false,
+        };
+        let timeout = if timeout_ms == 0 {
+            crate::alerts::DEFAULT_TIMEOUT_MS
+        } else {
+            timeout_ms
+        };
+        tracing::info!(alert = id, "executing alert {id}");
+        let (o, timed_out) = runner::run_with_timeout(
+            &inv,
+            Duration::from_millis(u64::from(timeout)),
+            Duration::from_secs(2),
+            self.output_limit,
+        )
+        .await;
+        let spec = OpSpec {
+            rsc: ResourceDef {
+                id: id.to_string(),
+                class: "alert".into(),
+                provider: None,
+                agent: path.to_string(),
+            },
+            action: "alert".into(),
+            interval_ms: 0,
+            timeout_ms: timeout,
+            params: BTreeMap::new(),
+            meta: BTreeMap::new(),
+        };
+        let (_, status, reason) = crate::engine::map_outcome(&spec, None, &o, timed_out, false);
+        let rc = match o.termination {
+            Termination::Exited(c) => c,
+            _ => 1,
+        };
+        match (status, rc) {
+            (crate::result::ExecStatus::Done, 0) => tracing::debug!(alert = id, "alert completed"),
+            (crate::result::ExecStatus::Done, rc) => {
+                tracing::info!(alert = id, "alert completed but exited with status {rc}")
+            }
+            (s, _) => tracing::info!(alert = id, "could not send alert: {}", s.description()),
+        }
+        pb::AlertReply {
+            rc,
+            op_status: status.code(),
+            exit_reason: reason
+                .map(|r| r.replace("Resource agent", "Alert agent"))
+                .unwrap_or_default(),
+        }
     }
 }
 

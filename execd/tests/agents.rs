@@ -442,3 +442,56 @@ async fn ocf_environment_and_lsb() {
     assert_eq!(md.rc, 0);
     assert!(pcmk_common::xml::parse(&md.metadata).unwrap().name == "resource-agent");
 }
+
+#[tokio::test]
+async fn alert_agent_gets_its_environment() {
+    let Some(f) = Fixture::new(1 << 20).await else {
+        return;
+    };
+    let out = f.dir.path().join("alert.env");
+    let agent = f.dir.path().join("alert.sh");
+    write_agent(
+        &agent,
+        &format!(
+            "#!/bin/sh\nenv | grep '^CRM_alert_' | sort > {}\nexit 0\n",
+            out.display()
+        ),
+        0o755,
+    );
+    let alerts = pcmk_common::xml::parse(&format!(
+        r#"<alerts><alert id="a" path="{}"><recipient id="r" value="ops@example.com"/></alert></alerts>"#,
+        agent.display()
+    ))
+    .unwrap();
+    let alert = &pcmk_execd::alerts::unpack(&alerts)[0];
+    let ev = pcmk_execd::alerts::Event::Fencing {
+        target: "node2".into(),
+        task: "reboot".into(),
+        desc: "OK".into(),
+        rc: 0,
+    };
+    let env = pcmk_execd::alerts::environment(alert, &ev, (1_700_000_000, 42)).unwrap();
+    let r = f
+        .exec
+        .exec_alert(Request::new(pb::AlertRequest {
+            id: alert.id.clone(),
+            path: alert.path.clone(),
+            timeout_ms: alert.timeout_ms,
+            env: env.into_iter().collect(),
+        }))
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!((r.rc, r.op_status), (0, 0));
+    let got = std::fs::read_to_string(&out).unwrap();
+    for want in [
+        "CRM_alert_kind=fencing",
+        "CRM_alert_node=node2",
+        "CRM_alert_recipient=ops@example.com",
+        "CRM_alert_task=reboot",
+        "CRM_alert_timestamp_epoch=1700000000",
+        "CRM_alert_node_sequence=1",
+    ] {
+        assert!(got.lines().any(|l| l == want), "missing {want} in\n{got}");
+    }
+}
