@@ -139,6 +139,24 @@ mod tests {
         assert!(md.contains("<Provides> foo</Provides>"));
     }
 
+    proptest::proptest! {
+        /// Whatever an init script's header holds, the meta-data is XML.
+        #[test]
+        fn metadata_is_always_xml(name in "[a-z][a-z0-9._-]{0,12}", header in proptest::collection::vec("[ -~<>&'\"\t]{0,40}", 0..12)) {
+            let mut script = String::from("#!/bin/sh\n### BEGIN INIT INFO\n");
+            let fields = ["# Provides:", "# Short-Description:", "# Description:", "#  ", "# Required-Start:", "# Default-Stop:"];
+            for (i, h) in header.iter().enumerate() {
+                script.push_str(fields[i % fields.len()]);
+                script.push_str(h);
+                script.push('\n');
+            }
+            script.push_str("### END INIT INFO\n");
+            let md = metadata(&name, &script);
+            let doc = pcmk_common::xml::parse(&md);
+            proptest::prop_assert!(doc.is_ok(), "{md}");
+        }
+    }
+
     #[test]
     fn no_header_uses_name() {
         let md = metadata("bar", "#!/bin/sh\nexit 0\n");

@@ -95,6 +95,24 @@ fn reason_in_line(line: &[u8]) -> Option<Option<String>> {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// The buffer never exceeds its limit, keeps exactly the head, and
+        /// finds the same reason however the stream is chunked.
+        #[test]
+        fn bounded_and_chunking_independent(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2000), limit in 0usize..500, cut in 0usize..2000) {
+            let mut whole = Captured::new(limit);
+            whole.push(&data);
+            let mut parts = Captured::new(limit);
+            let cut = cut.min(data.len());
+            parts.push(&data[..cut]);
+            parts.push(&data[cut..]);
+            proptest::prop_assert!(whole.text().len() <= limit * 3 + 3);
+            proptest::prop_assert_eq!(whole.discarded(), data.len().saturating_sub(limit));
+            proptest::prop_assert_eq!(whole.text(), parts.text());
+            proptest::prop_assert_eq!(whole.exit_reason(), parts.exit_reason());
+        }
+    }
+
     #[test]
     fn keeps_head_and_counts_rest() {
         let mut c = Captured::new(8);

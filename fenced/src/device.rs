@@ -347,6 +347,19 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Agent list output of any shape yields only well-formed names.
+        #[test]
+        fn parsed_targets_are_names(text in "[ -~\n\t]{0,300}") {
+            for t in parse_targets(&text) {
+                proptest::prop_assert!(!t.is_empty());
+                proptest::prop_assert!(t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')));
+                proptest::prop_assert!(!t.eq_ignore_ascii_case("on") && !t.eq_ignore_ascii_case("off"));
+            }
+            let _ = parse_host_map(&text);
+        }
+    }
+
     #[test]
     fn host_check_defaults() {
         let list_info = AgentInfo {
