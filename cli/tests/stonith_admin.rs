@@ -59,6 +59,12 @@ impl Drop for Daemon {
 
 impl Daemon {
     fn start() -> Option<Daemon> {
+        Self::start_with(None)
+    }
+
+    /// Starts the fencer; `cib` is a CIB text written to a file it reads
+    /// (`{log}` replaced by the agent log path).
+    fn start_with(cib: Option<&str>) -> Option<Daemon> {
         let fenced = bin("pacemaker-fenced");
         if !fenced.exists() || !bin("stonith_admin").exists() {
             eprintln!("skipping: binaries not built (run ./scripts/test)");
@@ -70,7 +76,14 @@ impl Daemon {
         let agent = sbin.join("fence_recorder");
         std::fs::write(&agent, AGENT).unwrap();
         std::fs::set_permissions(&agent, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let child = Command::new(fenced)
+        let mut cmd = Command::new(fenced);
+        if let Some(cib) = cib {
+            let path = dir.path().join("cib.xml");
+            let log = dir.path().join("agent.log");
+            std::fs::write(&path, cib.replace("{log}", &log.display().to_string())).unwrap();
+            cmd.env("PCMK_fenced_cib_file", path);
+        }
+        let child = cmd
             .arg("--stand-alone")
             .env("PCMK_run_dir", dir.path().join("run"))
             .env("PCMK_fence_agent_dir", &sbin)
@@ -253,4 +266,49 @@ fn local_commands_and_errors() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(102));
+}
+
+#[test]
+fn devices_and_topology_from_a_cib_file() {
+    let cib = r#"<cib><configuration><crm_config/><nodes/>
+      <resources>
+        <primitive id="ipmi-bad" class="stonith" type="fence_recorder">
+          <instance_attributes id="a1"><nvpair id="a1-1" name="pcmk_host_list" value="node1"/>
+            <nvpair id="a1-2" name="fail" value="yes"/><nvpair id="a1-3" name="log" value="{log}"/>
+            <nvpair id="a1-4" name="pcmk_off_retries" value="1"/></instance_attributes>
+        </primitive>
+        <primitive id="pdu" class="stonith" type="fence_recorder">
+          <instance_attributes id="a2"><nvpair id="a2-1" name="pcmk_host_map" value="node1:outlet4"/>
+            <nvpair id="a2-2" name="log" value="{log}"/></instance_attributes>
+        </primitive>
+        <primitive id="off" class="stonith" type="fence_recorder">
+          <meta_attributes id="m3"><nvpair id="m3-1" name="target-role" value="Stopped"/></meta_attributes>
+        </primitive>
+      </resources><constraints/>
+      <fencing-topology>
+        <fencing-level id="l1" target-pattern="node[0-9]" index="1" devices="ipmi-bad"/>
+        <fencing-level id="l2" target-pattern="node[0-9]" index="2" devices="pdu"/>
+      </fencing-topology></configuration><status/></cib>"#;
+    let Some(d) = Daemon::start_with(Some(cib)) else {
+        return;
+    };
+    assert_eq!(
+        ok(&d.admin(&["-L"])),
+        "ipmi-bad\npdu\n2 fence devices found\n"
+    );
+    ok(&d.admin(&["-F", "node1", "-t", "20"]));
+    let recs = records(&d.log());
+    let offs: Vec<&Vec<String>> = recs
+        .iter()
+        .filter(|r| r.iter().any(|l| l == "action=off"))
+        .collect();
+    assert_eq!(offs.len(), 2, "{recs:?}");
+    assert!(offs[0].contains(&"fail=yes".to_string()));
+    assert!(
+        offs[1].contains(&"port=outlet4".to_string()),
+        "{:?}",
+        offs[1]
+    );
+    let h = ok(&d.admin(&["-H", "node1"]));
+    assert!(h.starts_with("turning off of node1 successful"), "{h}");
 }
