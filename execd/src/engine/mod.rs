@@ -13,15 +13,17 @@
 //! Time is passed in ([`Now`]); effects come out as [`Command`]s.
 
 mod command;
+mod outcome;
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 pub use command::{CallId, Command, KillSignal, TimerId, TimerKind};
+pub use outcome::map_outcome;
 
-use crate::op::{OpSpec, RawOutcome, ResourceDef, StartFailure, Termination};
-use crate::result::{ExecStatus, ocf, readable_interval, to_ocf};
+use crate::op::{OpSpec, RawOutcome, ResourceDef};
+use crate::result::{ExecStatus, ocf, readable_interval};
 use crate::standard::Standard;
 
 /// The current time, as the runtime sees it.
@@ -193,83 +195,6 @@ pub struct Engine {
     output: Vec<Command>,
 }
 
-fn signal_name(sig: i32) -> String {
-    use nix::sys::signal::Signal;
-    let name = match Signal::try_from(sig) {
-        Ok(Signal::SIGKILL) => "Killed",
-        Ok(Signal::SIGTERM) => "Terminated",
-        Ok(Signal::SIGSEGV) => "Segmentation fault",
-        Ok(Signal::SIGABRT) => "Aborted",
-        Ok(Signal::SIGINT) => "Interrupt",
-        Ok(Signal::SIGHUP) => "Hangup",
-        Ok(Signal::SIGPIPE) => "Broken pipe",
-        Ok(Signal::SIGBUS) => "Bus error",
-        Ok(Signal::SIGFPE) => "Floating point exception",
-        Ok(Signal::SIGQUIT) => "Quit",
-        Ok(Signal::SIGILL) => "Illegal instruction",
-        Ok(Signal::SIGUSR1) => "User defined signal 1",
-        Ok(Signal::SIGUSR2) => "User defined signal 2",
-        Ok(Signal::SIGALRM) => "Alarm clock",
-        _ => return format!("Unknown signal {sig}"),
-    };
-    name.to_string()
-}
-
-/// Maps an agent's raw outcome to (rc, status, exit reason).
-pub fn map_outcome(
-    spec: &OpSpec,
-    standard: Option<Standard>,
-    outcome: &RawOutcome,
-    timed_out: bool,
-    cancelled: bool,
-) -> (i32, ExecStatus, Option<String>) {
-    let kind = if standard == Some(Standard::Stonith) {
-        "Fence agent"
-    } else {
-        "Resource agent"
-    };
-    match &outcome.termination {
-        Termination::Synthetic { rc, status, reason } => (*rc, *status, reason.clone()),
-        Termination::NotStarted(StartFailure::NotInstalled(r)) => (
-            ocf::NOT_INSTALLED,
-            ExecStatus::NotInstalled,
-            Some(r.clone()),
-        ),
-        Termination::NotStarted(StartFailure::Permission(r)) => {
-            (ocf::INSUFFICIENT_PRIV, ExecStatus::Error, Some(r.clone()))
-        }
-        Termination::NotStarted(StartFailure::Other(r)) => {
-            (ocf::UNKNOWN_ERROR, ExecStatus::Error, Some(r.clone()))
-        }
-        _ if timed_out => (
-            ocf::UNKNOWN_ERROR,
-            ExecStatus::Timeout,
-            Some(format!(
-                "{kind} did not complete within {}",
-                readable_interval(u64::from(spec.timeout_ms))
-            )),
-        ),
-        Termination::Signaled(_) if cancelled => (ocf::OK, ExecStatus::Cancelled, None),
-        Termination::Signaled(sig) => (
-            ocf::UNKNOWN_ERROR,
-            ExecStatus::Error,
-            Some(format!(
-                "{kind} interrupted by {} signal",
-                signal_name(*sig)
-            )),
-        ),
-        Termination::Exited(code) => {
-            let std = standard.unwrap_or(Standard::Ocf);
-            let reason = if std == Standard::Ocf {
-                outcome.stderr.exit_reason()
-            } else {
-                None
-            };
-            (to_ocf(std, &spec.action, *code), ExecStatus::Done, reason)
-        }
-    }
-}
-
 impl Engine {
     /// A new engine with no resources.
     pub fn new(config: EngineConfig) -> Self {
@@ -332,6 +257,7 @@ impl Engine {
             self.cancel_cmd(now, cid);
         }
         self.rscs.remove(id);
+        self.history.remove(id);
         active.is_some()
     }
 

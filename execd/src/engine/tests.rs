@@ -1,4 +1,5 @@
 use super::*;
+use crate::op::{StartFailure, Termination};
 use crate::output::Captured;
 
 fn now(ms: u64) -> Now {
