@@ -311,4 +311,13 @@ fn devices_and_topology_from_a_cib_file() {
     );
     let h = ok(&d.admin(&["-H", "node1"]));
     assert!(h.starts_with("turning off of node1 successful"), "{h}");
+    // A manual confirmation is recorded without running anything.
+    let before = records(&d.log()).len();
+    ok(&d.admin(&["-C", "node5"]));
+    assert_eq!(records(&d.log()).len(), before);
+    let h = ok(&d.admin(&["-H", "node5"]));
+    assert!(
+        h.starts_with("turning off of node5 successful: delegate=a human"),
+        "{h}"
+    );
 }

@@ -496,6 +496,7 @@ impl pb::fencer_server::Fencer for FencerService {
             } else {
                 q.client_name
             },
+            manual_ack: q.manual_ack,
         };
         let reply = self.ask(|r| Api::Fence(freq, r)).await?;
         Ok(Response::new(match reply {

@@ -529,6 +529,7 @@ async fn run(args: &Args, out: &mut Out) -> CrmExit {
                 tolerance_s: tolerance,
                 client_name,
                 device: String::new(),
+                manual_ack: false,
             };
             match client.fence(req).await {
                 Ok(r) => {
@@ -548,9 +549,19 @@ async fn run(args: &Args, out: &mut Out) -> CrmExit {
                 Err(s) => rpc_failed(out, s),
             }
         }
-        Action::Confirm(_) => {
-            out.err("Manual fencing confirmation is not supported by this fencer yet");
-            CrmExit::UnimplementFeature
+        Action::Confirm(host) => {
+            let req = pb::FenceRequest {
+                target: host,
+                action: "off".into(),
+                timeout_s: timeout,
+                client_name: format!("stonith_admin.{}", std::process::id()),
+                manual_ack: true,
+                ..Default::default()
+            };
+            match client.fence(req).await {
+                Ok(r) => result_rc(&r.into_inner().result.unwrap_or_default()).0,
+                Err(s) => rpc_failed(out, s),
+            }
         }
         Action::Last(target) => {
             if args.as_node_id {

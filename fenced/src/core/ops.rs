@@ -67,6 +67,8 @@ pub struct FenceRequest {
     pub tolerance_s: u32,
     /// Client name for the history.
     pub client: String,
+    /// A human confirms the target is down: record it, run nothing.
+    pub manual_ack: bool,
 }
 
 impl FenceOp {
@@ -119,7 +121,7 @@ impl Fencer {
             action: req.action.clone(),
             phase: Phase::Requested,
             state: OpState::Query,
-            client: req.client,
+            client: req.client.clone(),
             request: Some(request),
             base_timeout_s: req.timeout_s.max(1),
             delay_s: req.delay_s,
@@ -132,6 +134,12 @@ impl Fencer {
             result: FenceResult::ok(),
             op_timer: false,
         };
+        if req.manual_ack {
+            tracing::info!(target = %op.target, "received manual confirmation that {} has been fenced", op.target);
+            op.delegate = Some("a human".into());
+            self.ops.insert(id.clone(), op);
+            return self.finalize(now, &id, OpState::Done, Some(FenceResult::ok()));
+        }
         if op.topology() {
             advance_level(&mut op);
         }

@@ -116,6 +116,7 @@ fn fence_request(target: &str, action: &str) -> FenceRequest {
         delay_s: 0,
         tolerance_s: 0,
         client: "test".into(),
+        manual_ack: false,
     }
 }
 
@@ -305,4 +306,22 @@ fn no_device_and_reboot_remap_and_tolerance() {
     h.settle(&fail_if("never"));
     assert_eq!(h.runs.len(), before);
     assert!(matches!(&h.replies.last().unwrap().1, Reply::Fence(r, _) if r.is_ok()));
+}
+
+#[test]
+fn manual_confirmation_is_recorded_as_done_by_a_human() {
+    let mut h = Harness::new();
+    let mut req = fence_request("node3", "off");
+    req.manual_ack = true;
+    h.f.fence(now(), 1, req);
+    h.settle(&fail_if("never"));
+    assert!(h.runs.is_empty());
+    let Some((1, Reply::Fence(r, e))) = h.replies.first() else {
+        panic!()
+    };
+    assert!(r.is_ok());
+    assert_eq!(
+        (e.state, e.delegate.as_deref()),
+        (OpState::Done, Some("a human"))
+    );
 }
