@@ -9,6 +9,7 @@
 //! [`direct`] to run agents without the daemon, as Pacemaker's do.
 
 pub mod alerts;
+pub mod client;
 pub mod direct;
 pub mod dirs;
 pub mod discovery;

@@ -9,6 +9,7 @@
 pub mod agent;
 pub mod args;
 pub mod cib;
+pub mod client;
 pub mod core;
 pub mod device;
 pub mod duration;
