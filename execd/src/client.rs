@@ -10,5 +10,7 @@ pub const SOCKET: &str = "execd";
 
 /// Opens a client of the executor serving `paths`' run directory.
 pub async fn connect(paths: &Paths) -> Result<ExecutorClient<Channel>, UdsError> {
-    Ok(ExecutorClient::new(pcmk_proto::uds::connect(&paths.socket(SOCKET)).await?))
+    Ok(ExecutorClient::new(
+        pcmk_proto::uds::connect(&paths.socket(SOCKET)).await?,
+    ))
 }

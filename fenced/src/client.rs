@@ -11,5 +11,7 @@ pub const SOCKET: &str = "fenced";
 
 /// Opens a client of the fencer serving `paths`' run directory.
 pub async fn connect(paths: &Paths) -> Result<FencerClient<Channel>, UdsError> {
-    Ok(FencerClient::new(pcmk_proto::uds::connect(&paths.socket(SOCKET)).await?))
+    Ok(FencerClient::new(
+        pcmk_proto::uds::connect(&paths.socket(SOCKET)).await?,
+    ))
 }
