@@ -12,3 +12,7 @@ pub mod crm_diff;
 pub mod crm_error;
 pub mod crm_rule;
 pub mod iso8601;
+
+pub mod crm_resource;
+pub mod result_doc;
+pub mod stonith_admin;

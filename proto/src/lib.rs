@@ -3,3 +3,15 @@
 //! over Unix sockets in the run directory.
 
 pub mod uds;
+
+/// The executor's API (pacemaker-execd).
+#[allow(missing_docs, clippy::all)]
+pub mod execd {
+    tonic::include_proto!("pcmk.execd");
+}
+
+/// The fencer's API (pacemaker-fenced).
+#[allow(missing_docs, clippy::all)]
+pub mod fenced {
+    tonic::include_proto!("pcmk.fenced");
+}
