@@ -6,3 +6,4 @@
 
 pub mod cmap;
 pub mod config;
+pub mod totem;
