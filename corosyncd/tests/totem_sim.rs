@@ -12,6 +12,12 @@ fn env_u64(name: &str) -> Option<u64> {
 #[test]
 fn seeded_scenarios_keep_the_invariants() {
     if let Some(seed) = env_u64("TOTEM_SIM_SEED") {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "pcmk_corosyncd=debug".into()),
+            )
+            .with_test_writer()
+            .try_init();
         let opts = Options {
             verbose: true,
             ..Options::default()

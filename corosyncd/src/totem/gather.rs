@@ -24,7 +24,7 @@ impl Srp {
         let me = self.cfg.node_id;
         proc_set.insert(me);
         fail_set.remove(&me);
-        tracing::debug!(node = me, why, ?proc_set, ?fail_set, "entering GATHER state");
+        tracing::debug!(node = me, t = now.0 / 1000, why, ?proc_set, ?fail_set, "entering GATHER state");
         self.stats.gather_entered += 1;
         self.held = None;
         self.last_token = None;
@@ -80,7 +80,11 @@ impl Srp {
                 }
                 let mut proc_set = g.proc_set.clone();
                 let mut fail_set = g.fail_set.clone();
-                merge_sets(me, from, &jp, &jf, &mut proc_set, &mut fail_set);
+                merge_sets(me, from, &self.memb, &jp, &jf, &mut proc_set, &mut fail_set);
+                if proc_set == g.proc_set && fail_set == g.fail_set {
+                    // Nothing new for us: keep the timers running.
+                    return;
+                }
                 self.gather_enter(now, proc_set, fail_set, "merge during join");
             }
             MembState::Operational => {
@@ -94,7 +98,7 @@ impl Srp {
                 }
                 let mut proc_set = proc_set;
                 let mut fail_set = BTreeSet::new();
-                merge_sets(me, from, &jp, &jf, &mut proc_set, &mut fail_set);
+                merge_sets(me, from, &self.memb, &jp, &jf, &mut proc_set, &mut fail_set);
                 self.gather_enter(now, proc_set, fail_set, "join while operational");
             }
             MembState::Commit(c) => {
@@ -223,10 +227,19 @@ impl Srp {
     }
 }
 
-/// Merges a join into our sets: a node that considers us failed is failed for us.
+/// Merges a join into our sets.
+///
+/// Only a member of our installed ring can make us split from it: if it
+/// considers us failed, it is failed for us, and otherwise we adopt its
+/// failures. From a node of another ring we adopt only failures of nodes
+/// outside our ring (it may know they are gone; it cannot know about ours),
+/// and, unlike totemsrp, not its claim that we failed: it would otherwise
+/// fail us back at every merge attempt and the two sides could keep
+/// excluding each other.
 fn merge_sets(
     me: NodeId,
     from: NodeId,
+    memb: &[NodeId],
     jp: &BTreeSet<NodeId>,
     jf: &BTreeSet<NodeId>,
     proc_set: &mut BTreeSet<NodeId>,
@@ -234,10 +247,14 @@ fn merge_sets(
 ) {
     proc_set.extend(jp.iter().copied());
     proc_set.insert(from);
-    if jf.contains(&me) {
-        fail_set.insert(from);
+    if memb.contains(&from) {
+        if jf.contains(&me) {
+            fail_set.insert(from);
+        } else {
+            fail_set.extend(jf.iter().copied());
+        }
     } else {
-        fail_set.extend(jf.iter().copied());
+        fail_set.extend(jf.iter().copied().filter(|n| !memb.contains(n) && *n != from));
     }
     fail_set.remove(&me);
 }

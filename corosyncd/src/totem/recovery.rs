@@ -189,6 +189,7 @@ impl Srp {
         self.timers.merge = Some(now.plus_ms(self.cfg.timeouts.merge));
         tracing::info!(
             node = self.cfg.node_id,
+            t = now.0 / 1000,
             ring = %self.ring.ring_id,
             members = ?self.memb,
             ?joined,

@@ -408,6 +408,18 @@ impl Sim {
         }
     }
 
+    /// One line per node: its state, ring and members.
+    pub fn describe(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| match &n.srp {
+                Some(s) => format!("{s:?}"),
+                None => format!("node {} down", n.id),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// A random number below `n` from the run's generator.
     pub fn random(&mut self, n: u64) -> u64 {
         self.rng.below(n)

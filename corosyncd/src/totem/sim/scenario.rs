@@ -70,7 +70,12 @@ pub fn run(seed: u64, opts: &Options) -> Result<Report, String> {
     log(opts, &sim, || format!("{n} nodes start"));
     match sim.run_until_settled(bound) {
         Some(ms) => report.max_settle_ms = ms,
-        None => return Err(fail(&sim, format!("startup did not settle within {bound} ms"))),
+        None => {
+            return Err(fail(
+                &sim,
+                format!("startup did not settle within {bound} ms: {}", sim.describe()),
+            ));
+        }
     }
     invariants::check_safety(&sim).map_err(|e| fail(&sim, e))?;
     for _ in 0..opts.phases {
@@ -101,7 +106,12 @@ pub fn run(seed: u64, opts: &Options) -> Result<Report, String> {
                 sim.heal();
                 match sim.run_until_settled(bound) {
                     Some(ms) => report.max_settle_ms = report.max_settle_ms.max(ms),
-                    None => return Err(fail(&sim, format!("heal did not settle within {bound} ms"))),
+                    None => {
+                        return Err(fail(
+                            &sim,
+                            format!("heal did not settle within {bound} ms: {}", sim.describe()),
+                        ));
+                    }
                 }
             }
             6 => {
@@ -147,12 +157,10 @@ pub fn run(seed: u64, opts: &Options) -> Result<Report, String> {
     match sim.run_until_settled(bound) {
         Some(ms) => report.max_settle_ms = report.max_settle_ms.max(ms),
         None => {
-            let states: Vec<String> = sim
-                .nodes
-                .iter()
-                .filter_map(|x| x.srp.as_ref().map(|s| format!("{s:?}")))
-                .collect();
-            return Err(fail(&sim, format!("final heal did not settle within {bound} ms: {states:?}")));
+            return Err(fail(
+                &sim,
+                format!("final heal did not settle within {bound} ms: {}", sim.describe()),
+            ));
         }
     }
     sim.run_for(3000);
