@@ -1,9 +1,13 @@
 //! Deterministic simulation of totem: hundreds of seeded scenarios per run.
 //!
 //! `TOTEM_SIM_SEEDS=N` runs N seeds (soak mode; default 300),
-//! `TOTEM_SIM_SEED=S` replays seed S alone with a trace of what happens.
+//! `TOTEM_SIM_BASE=B` starts at seed B, and `TOTEM_SIM_SEED=S` replays seed
+//! S alone with a trace of what happens (also `cargo run --example
+//! totem-sim -- --reproduce S`).
 
 use pcmk_corosyncd::totem::sim::scenario::{Options, run};
+use pcmk_corosyncd::totem::sim::{NetFaults, Sim, invariants, sim_timeouts};
+use pcmk_corosyncd::totem::{ConfKind, StateName};
 
 fn env_u64(name: &str) -> Option<u64> {
     std::env::var(name).ok().and_then(|v| v.parse().ok())
@@ -29,23 +33,108 @@ fn seeded_scenarios_keep_the_invariants() {
     let seeds = env_u64("TOTEM_SIM_SEEDS").unwrap_or(300);
     let base = env_u64("TOTEM_SIM_BASE").unwrap_or(0);
     let opts = Options::default();
-    let mut failures = Vec::new();
-    let mut steps = 0;
-    let mut worst = 0;
-    for seed in base..base + seeds {
-        match run(seed, &opts) {
-            Ok(r) => {
-                steps += r.steps;
-                worst = worst.max(r.max_settle_ms);
-            }
-            Err(e) => failures.push(e),
-        }
-    }
-    println!("{seeds} seeds, {steps} events, slowest settle {worst} ms");
+    // Two workers: seeds are independent.
+    let results: Vec<(u64, u64, Vec<String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2u64)
+            .map(|w| {
+                s.spawn(move || {
+                    let mut steps = 0;
+                    let mut worst = 0;
+                    let mut failures = Vec::new();
+                    for seed in (base..base + seeds).filter(|x| x % 2 == w) {
+                        match run(seed, &opts) {
+                            Ok(r) => {
+                                steps += r.steps;
+                                worst = worst.max(r.max_settle_ms);
+                            }
+                            Err(e) => failures.push(e),
+                        }
+                    }
+                    (steps, worst, failures)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let steps: u64 = results.iter().map(|r| r.0).sum();
+    let worst = results.iter().map(|r| r.1).max().unwrap_or(0);
+    let failures: Vec<String> = results.into_iter().flat_map(|r| r.2).collect();
+    println!("{seeds} seeds from {base}, {steps} events, slowest settle {worst} ms");
     assert!(
         failures.is_empty(),
         "{} of {seeds} seeds failed (replay with TOTEM_SIM_SEED=<seed>):\n{}",
         failures.len(),
-        failures.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
+}
+
+#[test]
+fn crash_is_detected_within_token_plus_consensus() {
+    for n in [3usize, 5] {
+        let mut sim = Sim::new(n, 7, sim_timeouts());
+        assert!(sim.run_until_settled(5000).is_some());
+        for i in 0..20 {
+            sim.submit(1 + (i % n as u64) as u32, 100);
+        }
+        sim.run_for(500);
+        let t = sim.timeouts;
+        let crashed_at = sim.now;
+        sim.crash(n as u32);
+        let took = sim.run_until_settled(20_000).expect("survivors settle");
+        let bound = u64::from(t.token + t.consensus) + 100;
+        assert!(took <= bound, "{n} nodes: took {took} ms, bound {bound} ms");
+        assert!(
+            took >= u64::from(t.token),
+            "{n} nodes: {took} ms is faster than a token loss"
+        );
+        // Every survivor saw the node leave in a transitional configuration.
+        for node in sim.nodes.iter().filter(|x| x.srp.is_some()) {
+            let left = node.history.iter().rev().find_map(|e| match e {
+                pcmk_corosyncd::totem::sim::Event::Conf(c) if c.kind == ConfKind::Transitional => {
+                    Some(c.left.clone())
+                }
+                _ => None,
+            });
+            assert_eq!(left, Some(vec![n as u32]), "node {}", node.id);
+        }
+        let _ = crashed_at;
+        invariants::check_safety(&sim).unwrap();
+    }
+}
+
+#[test]
+fn lossy_network_still_orders_everything() {
+    let mut sim = Sim::new(4, 99, sim_timeouts());
+    assert!(sim.run_until_settled(5000).is_some());
+    sim.faults = NetFaults {
+        loss_permille: 100,
+        dup_permille: 50,
+        min_delay_us: 10,
+        max_delay_us: 2000,
+    };
+    for i in 0..200u64 {
+        sim.submit(1 + (i % 4) as u32, if i % 25 == 0 { 30_000 } else { 200 });
+        sim.run_for(5);
+    }
+    sim.faults = NetFaults::default();
+    sim.run_for(5000);
+    assert!(sim.settled());
+    invariants::check_safety(&sim).unwrap();
+    invariants::self_delivery(&sim).unwrap();
+    // Nodes that never left the ring delivered the same 200 messages.
+    for node in &sim.nodes {
+        let n = node
+            .history
+            .iter()
+            .filter(|e| matches!(e, pcmk_corosyncd::totem::sim::Event::Deliver { .. }))
+            .count();
+        assert!(n > 0);
+    }
+    let s = sim.nodes[0].srp.as_ref().unwrap();
+    assert_eq!(s.state_name(), StateName::Operational);
 }

@@ -73,7 +73,8 @@ impl Packer {
             }
             let rest = data.len() - self.offset;
             // Do not start a small message in a sliver of space: keep it whole.
-            if self.offset == 0 && rest + FRAG_HEADER > space && !out.is_empty() && rest < room / 2 {
+            if self.offset == 0 && rest + FRAG_HEADER > space && !out.is_empty() && rest < room / 2
+            {
                 break;
             }
             let n = rest.min(space - FRAG_HEADER);

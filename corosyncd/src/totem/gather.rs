@@ -24,7 +24,14 @@ impl Srp {
         let me = self.cfg.node_id;
         proc_set.insert(me);
         fail_set.remove(&me);
-        tracing::debug!(node = me, t = now.0 / 1000, why, ?proc_set, ?fail_set, "entering GATHER state");
+        tracing::debug!(
+            node = me,
+            t = now.0 / 1000,
+            why,
+            ?proc_set,
+            ?fail_set,
+            "entering GATHER state"
+        );
         self.stats.gather_entered += 1;
         self.held = None;
         self.last_token = None;
@@ -130,7 +137,11 @@ impl Srp {
         if wanted.first() != Some(&self.cfg.node_id) {
             return;
         }
-        let seq = self.max_ring_seq.max(self.ring.ring_id.seq).max(self.attempted_seq) + 4;
+        let seq = self
+            .max_ring_seq
+            .max(self.ring.ring_id.seq)
+            .max(self.attempted_seq)
+            + 4;
         let n = wanted.len();
         let token = CommitToken {
             ring_id: RingId {
@@ -213,7 +224,14 @@ impl Srp {
 
     /// A foreign node speaks on another ring: bring it into the next membership.
     pub(super) fn foreign_message(&mut self, now: Timestamp, from: NodeId) {
-        self.on_merge_detect(now, from, RingId { rep: 0, seq: u64::MAX });
+        self.on_merge_detect(
+            now,
+            from,
+            RingId {
+                rep: 0,
+                seq: u64::MAX,
+            },
+        );
     }
 
     /// Our entry in the commit token: where we stand on our old ring.
@@ -254,7 +272,11 @@ fn merge_sets(
             fail_set.extend(jf.iter().copied());
         }
     } else {
-        fail_set.extend(jf.iter().copied().filter(|n| !memb.contains(n) && *n != from));
+        fail_set.extend(
+            jf.iter()
+                .copied()
+                .filter(|n| !memb.contains(n) && *n != from),
+        );
     }
     fail_set.remove(&me);
 }

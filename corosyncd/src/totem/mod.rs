@@ -59,7 +59,7 @@ mod srp;
 pub use command::{Command, ConfChange, ConfKind, Dest};
 pub use input::Input;
 pub use message::Message;
-pub use srp::{SrpConfig, Srp, StateName, Stats};
+pub use srp::{Srp, SrpConfig, StateName, Stats};
 
 /// A node id, as in corosync.conf's nodelist.
 pub type NodeId = u32;

@@ -90,11 +90,11 @@ impl Srp {
             None => self.packer.packets_pending(room),
         } as u32;
         let ring_backlog = (tok.backlog + my_cbl).saturating_sub(self.my_pbl);
-        if ring_backlog > 0 {
-            let share = t.window_size.saturating_mul(self.my_pbl) / ring_backlog;
-            if share > 0 && allowed > share {
-                allowed = share;
-            }
+        if let Some(share) = t.window_size.saturating_mul(self.my_pbl).checked_div(ring_backlog)
+            && share > 0
+            && allowed > share
+        {
+            allowed = share;
         }
 
         // Retransmit what others miss.

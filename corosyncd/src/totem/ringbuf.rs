@@ -79,7 +79,10 @@ impl RingBuf {
 
     /// Messages held in `from..=to`, in order.
     pub fn range(&self, from: u64, to: u64) -> impl Iterator<Item = &Mcast> {
-        self.msgs.range(from..=to.max(from)).map(|(_, m)| m).filter(move |m| m.seq <= to)
+        self.msgs
+            .range(from..=to.max(from))
+            .map(|(_, m)| m)
+            .filter(move |m| m.seq <= to)
     }
 
     /// Number of messages held.

@@ -256,10 +256,17 @@ impl Srp {
     /// When [`Input::Tick`] is next due.
     pub fn poll_timeout(&self) -> Option<Timestamp> {
         let t = &self.timers;
-        [t.token_loss, t.token_retransmit, t.join, t.consensus, t.merge, t.hold]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            t.token_loss,
+            t.token_retransmit,
+            t.join,
+            t.consensus,
+            t.merge,
+            t.hold,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// This node's id.

@@ -110,10 +110,16 @@ pub fn same_configurations(sim: &Sim) -> Result<(), String> {
                     continue;
                 }
                 if !c.members.contains(&n.id) {
-                    return Err(format!("node {} installed ring {} without itself", n.id, c.ring_id));
+                    return Err(format!(
+                        "node {} installed ring {} without itself",
+                        n.id, c.ring_id
+                    ));
                 }
                 if last_seq.is_some_and(|s| s >= c.ring_id.seq) {
-                    return Err(format!("node {} installed ring {} out of order", n.id, c.ring_id));
+                    return Err(format!(
+                        "node {} installed ring {} out of order",
+                        n.id, c.ring_id
+                    ));
                 }
                 last_seq = Some(c.ring_id.seq);
                 let prev = rings.entry(c.ring_id).or_insert_with(|| c.members.clone());
@@ -166,7 +172,8 @@ fn segments(h: &[Event]) -> Vec<Segment> {
 
 /// Nodes that move together from one configuration to the next delivered the same messages in between.
 pub fn virtual_synchrony(sim: &Sim) -> Result<(), String> {
-    let mut seen: HashMap<(RingId, RingId), (String, Vec<NodeId>, Vec<MsgId>)> = HashMap::new();
+    type Seen = (String, Vec<NodeId>, Vec<MsgId>);
+    let mut seen: HashMap<(RingId, RingId), Seen> = HashMap::new();
     for (name, h) in histories(sim) {
         for s in segments(h) {
             match seen.get(&(s.from, s.to)) {
@@ -204,7 +211,10 @@ pub fn self_delivery(sim: &Sim) -> Result<(), String> {
         }
         let got: HashSet<MsgId> = delivered(&n.history).collect();
         if let Some(m) = n.submitted.iter().find(|m| !got.contains(m)) {
-            return Err(format!("node {} never delivered its own message {m:?}", n.id));
+            return Err(format!(
+                "node {} never delivered its own message {m:?}",
+                n.id
+            ));
         }
     }
     Ok(())

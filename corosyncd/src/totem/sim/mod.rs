@@ -278,7 +278,9 @@ impl Sim {
     fn transmit(&mut self, from: NodeId, to: Dest, msg: &Message) {
         let bytes = super::codec::encode(msg);
         let targets: Vec<NodeId> = match to {
-            Dest::All => (1..=self.nodes.len() as NodeId).filter(|&n| n != from).collect(),
+            Dest::All => (1..=self.nodes.len() as NodeId)
+                .filter(|&n| n != from)
+                .collect(),
             Dest::Node(n) => vec![n],
         };
         for t in targets {
@@ -291,9 +293,16 @@ impl Sim {
             if self.rng.below(1000) < u64::from(self.faults.loss_permille) {
                 continue;
             }
-            let copies = if self.rng.below(1000) < u64::from(self.faults.dup_permille) { 2 } else { 1 };
+            let copies = if self.rng.below(1000) < u64::from(self.faults.dup_permille) {
+                2
+            } else {
+                1
+            };
             for _ in 0..copies {
-                let spread = self.faults.max_delay_us.saturating_sub(self.faults.min_delay_us);
+                let spread = self
+                    .faults
+                    .max_delay_us
+                    .saturating_sub(self.faults.min_delay_us);
                 let delay = self.faults.min_delay_us + self.rng.below(spread + 1);
                 self.order += 1;
                 self.queue.push(Reverse(Pending {
@@ -313,7 +322,12 @@ impl Sim {
         let next_timer = self
             .nodes
             .iter()
-            .filter_map(|n| n.srp.as_ref().and_then(|s| s.poll_timeout()).map(|t| (t, n.id)))
+            .filter_map(|n| {
+                n.srp
+                    .as_ref()
+                    .and_then(|s| s.poll_timeout())
+                    .map(|t| (t, n.id))
+            })
             .min();
         let take_packet = match (next_packet, next_timer) {
             (Some(p), Some((t, _))) => p <= t,
@@ -382,7 +396,9 @@ impl Sim {
                 .collect();
             let ring = srps[0].ring_id();
             srps.iter().all(|s| {
-                s.state_name() == StateName::Operational && s.ring_id() == ring && s.members() == want
+                s.state_name() == StateName::Operational
+                    && s.ring_id() == ring
+                    && s.members() == want
             })
         })
     }
@@ -443,5 +459,9 @@ fn decode_id(data: &[u8]) -> MsgId {
     if s.len() == 8 {
         c.copy_from_slice(&s);
     }
-    (u32::from_le_bytes(a), u32::from_le_bytes(b), u64::from_le_bytes(c))
+    (
+        u32::from_le_bytes(a),
+        u32::from_le_bytes(b),
+        u64::from_le_bytes(c),
+    )
 }

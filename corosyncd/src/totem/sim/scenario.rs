@@ -73,7 +73,10 @@ pub fn run(seed: u64, opts: &Options) -> Result<Report, String> {
         None => {
             return Err(fail(
                 &sim,
-                format!("startup did not settle within {bound} ms: {}", sim.describe()),
+                format!(
+                    "startup did not settle within {bound} ms: {}",
+                    sim.describe()
+                ),
             ));
         }
     }
@@ -133,7 +136,11 @@ pub fn run(seed: u64, opts: &Options) -> Result<Report, String> {
             }
             _ => {
                 let f = NetFaults {
-                    loss_permille: if pick.below(2) == 0 { 0 } else { pick.below(60) as u32 },
+                    loss_permille: if pick.below(2) == 0 {
+                        0
+                    } else {
+                        pick.below(60) as u32
+                    },
                     dup_permille: pick.below(40) as u32,
                     min_delay_us: 30,
                     max_delay_us: 100 + pick.below(3000),
@@ -159,13 +166,19 @@ pub fn run(seed: u64, opts: &Options) -> Result<Report, String> {
         None => {
             return Err(fail(
                 &sim,
-                format!("final heal did not settle within {bound} ms: {}", sim.describe()),
+                format!(
+                    "final heal did not settle within {bound} ms: {}",
+                    sim.describe()
+                ),
             ));
         }
     }
     sim.run_for(3000);
     if !sim.settled() {
-        return Err(fail(&sim, "membership changed on a quiet, healthy network".into()));
+        return Err(fail(
+            &sim,
+            "membership changed on a quiet, healthy network".into(),
+        ));
     }
     invariants::check_safety(&sim).map_err(|e| fail(&sim, e))?;
     invariants::self_delivery(&sim).map_err(|e| fail(&sim, e))?;
