@@ -6,4 +6,5 @@
 
 pub mod cmap;
 pub mod config;
+pub mod quorum;
 pub mod totem;

@@ -90,7 +90,10 @@ impl Srp {
             None => self.packer.packets_pending(room),
         } as u32;
         let ring_backlog = (tok.backlog + my_cbl).saturating_sub(self.my_pbl);
-        if let Some(share) = t.window_size.saturating_mul(self.my_pbl).checked_div(ring_backlog)
+        if let Some(share) = t
+            .window_size
+            .saturating_mul(self.my_pbl)
+            .checked_div(ring_backlog)
             && share > 0
             && allowed > share
         {

@@ -10,6 +10,7 @@
 //! | [`agreed_order`] | any two nodes deliver the messages they both deliver in the same order |
 //! | [`same_configurations`] | nodes that install a ring install the same member list, and each is in it |
 //! | [`virtual_synchrony`] | nodes moving together from one configuration to the next deliver the same messages in between, and the same transitional configuration |
+//! | [`no_split_brain`] | two live nodes whose memberships are disjoint are never both quorate (votequorum) |
 //! | [`self_delivery`] | a node that never crashed delivers every message it submitted (checked once settled) |
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -220,11 +221,30 @@ pub fn self_delivery(sim: &Sim) -> Result<(), String> {
     Ok(())
 }
 
+/// Two live nodes with disjoint memberships are never both quorate.
+pub fn no_split_brain(sim: &Sim) -> Result<(), String> {
+    let quorate: Vec<(NodeId, Vec<NodeId>)> = sim
+        .nodes
+        .iter()
+        .filter(|n| n.srp.is_some() && n.quorum.quorate())
+        .map(|n| (n.id, n.quorum.status().members))
+        .collect();
+    for (i, (a, ma)) in quorate.iter().enumerate() {
+        for (b, mb) in quorate.iter().skip(i + 1) {
+            if !ma.iter().any(|x| mb.contains(x)) {
+                return Err(format!("nodes {a} {ma:?} and {b} {mb:?} are both quorate"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Every safety check (all but [`self_delivery`], which needs a settled cluster).
 pub fn check_safety(sim: &Sim) -> Result<(), String> {
     no_duplicates(sim)?;
     sender_order(sim)?;
     agreed_order(sim)?;
     same_configurations(sim)?;
+    no_split_brain(sim)?;
     virtual_synchrony(sim)
 }

@@ -78,6 +78,8 @@ pub struct SimNode {
     pub submitted: Vec<MsgId>,
     /// Whether this node ever crashed.
     pub ever_crashed: bool,
+    /// votequorum fed with this node's configuration changes (plain majority).
+    pub quorum: crate::quorum::VoteQuorum,
     next_msg: u64,
 }
 
@@ -169,11 +171,26 @@ impl Sim {
                 past: Vec::new(),
                 submitted: Vec::new(),
                 ever_crashed: false,
+                quorum: crate::quorum::VoteQuorum::new(Self::quorum_config(n), id),
                 next_msg: 0,
             });
             sim.start(id);
         }
         sim
+    }
+
+    fn quorum_config(n: usize) -> crate::quorum::QuorumConfig {
+        crate::quorum::QuorumConfig {
+            enabled: true,
+            two_node: false,
+            wait_for_all: false,
+            last_man_standing: false,
+            last_man_standing_window: 10_000,
+            auto_tie_breaker: None,
+            allow_downscale: false,
+            expected_votes: n as u32,
+            node_votes: (1..=n as NodeId).map(|i| (i, 1)).collect(),
+        }
     }
 
     /// The seed this run was built from.
@@ -211,6 +228,9 @@ impl Sim {
             node.past.push(h);
             node.submitted.clear();
         }
+        let n = self.nodes.len();
+        self.nodes[Self::idx(id)].quorum =
+            crate::quorum::VoteQuorum::new(Self::quorum_config(n), id);
     }
 
     /// Whether node `id` runs.
@@ -266,7 +286,12 @@ impl Sim {
                     node.history.push(Event::Deliver { sender, id: mid });
                 }
                 Command::ConfChange(c) => {
-                    self.nodes[Self::idx(id)].history.push(Event::Conf(c));
+                    let now = self.now;
+                    let node = &mut self.nodes[Self::idx(id)];
+                    if c.kind == super::command::ConfKind::Regular {
+                        node.quorum.membership(now, &c.members, c.ring_id);
+                    }
+                    node.history.push(Event::Conf(c));
                 }
                 Command::PersistRingSeq(s) => {
                     self.nodes[Self::idx(id)].stored_ring_seq = s;
