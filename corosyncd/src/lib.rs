@@ -8,3 +8,4 @@ pub mod cmap;
 pub mod config;
 pub mod quorum;
 pub mod totem;
+pub mod wire;

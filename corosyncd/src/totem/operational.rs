@@ -56,6 +56,14 @@ impl Srp {
         if !on_ring || tok.token_seq <= self.token_seq_seen {
             return;
         }
+        let my_aru = match &self.state {
+            MembState::Recovery(r) => r.buf.aru,
+            _ => self.ring.aru,
+        };
+        if tok.seq > my_aru.saturating_add(super::ringbuf::MAX_AHEAD) || tok.token_seq == u64::MAX {
+            // No real ring gets this far ahead of us: a corrupt token.
+            return;
+        }
         self.timers.token_retransmit = None;
         self.timers.token_loss = Some(now.plus_ms(self.cfg.timeouts.token));
         self.hold_cancel_sent = false;

@@ -217,17 +217,16 @@ impl Srp {
             self.ring.aru
         };
         let mut done = Vec::new();
-        while self.ring.high_delivered < upto {
-            let s = self.ring.high_delivered + 1;
-            if let Some(m) = self.ring.get(s)
-                && let McastBody::Regular(p) = &m.body
-            {
-                let sender = m.sender;
-                let mut out = Vec::new();
-                self.assembler.feed(sender, p, &mut out);
-                done.extend(out.into_iter().map(|d| (sender, d)));
+        if self.ring.high_delivered < upto {
+            // Only held messages are visited, so holes cost nothing.
+            for m in self.ring.range(self.ring.high_delivered + 1, upto) {
+                if let McastBody::Regular(p) = &m.body {
+                    let mut out = Vec::new();
+                    self.assembler.feed(m.sender, p, &mut out);
+                    done.extend(out.into_iter().map(|d| (m.sender, d)));
+                }
             }
-            self.ring.high_delivered = s;
+            self.ring.high_delivered = upto;
         }
         for (sender, data) in done {
             self.stats.delivered += 1;

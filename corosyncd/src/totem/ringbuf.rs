@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 use super::RingId;
 use super::message::Mcast;
 
+/// How far past its all-received point a ring may be: flow control keeps
+/// real rings far below this; anything beyond is garbage.
+pub const MAX_AHEAD: u64 = 1 << 20;
+
 /// Received messages of one ring and how far they are contiguous and delivered.
 #[derive(Debug, Clone)]
 pub struct RingBuf {
@@ -34,10 +38,16 @@ impl RingBuf {
         }
     }
 
-    /// Stores a message unless it is a duplicate or already freed; true when new.
+    /// Stores a message unless it is a duplicate, already freed, or
+    /// impossibly far ahead (more than [`MAX_AHEAD`] past what we hold);
+    /// true when new.
     pub fn insert(&mut self, m: Mcast) -> bool {
         let seq = m.seq;
-        if seq == 0 || seq <= self.released || self.msgs.contains_key(&seq) {
+        if seq == 0
+            || seq <= self.released
+            || seq > self.aru.saturating_add(MAX_AHEAD)
+            || self.msgs.contains_key(&seq)
+        {
             return false;
         }
         self.msgs.insert(seq, m);
