@@ -2,4 +2,5 @@
 //! from the `.proto` files beside this crate, and the helpers that carry it
 //! over Unix sockets in the run directory.
 
+pub mod corosync;
 pub mod uds;
