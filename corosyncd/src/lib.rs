@@ -6,6 +6,8 @@
 
 pub mod cmap;
 pub mod config;
+pub mod daemon;
+pub mod node;
 pub mod quorum;
 pub mod totem;
 pub mod wire;

@@ -150,7 +150,7 @@ fn corrupted_messages_do_not_wedge() {
     let mut rng = SplitMix64::new(1);
     // Real messages to mutate: a token, a join, an mcast.
     let ring = sim.nodes[0].srp.as_ref().unwrap().ring_id();
-    let samples = vec![
+    let samples = [
         codec::encode(&pcmk_corosyncd::totem::Message::MergeDetect { ring_id: ring }),
         codec::encode(&pcmk_corosyncd::totem::Message::Join(
             pcmk_corosyncd::totem::message::Join {
