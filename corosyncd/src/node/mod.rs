@@ -399,15 +399,15 @@ impl Node {
             self.quorum_changed(c);
         }
         // Tell everyone which local processes are in which group.
-        let mine: Vec<(String, u32)> = self
-            .groups
-            .iter()
-            .flat_map(|(g, set)| {
-                set.iter()
-                    .filter(|(n, _)| *n == self.my_id)
-                    .map(move |(_, p)| (g.clone(), *p))
-            })
+        // Local sessions are the truth about this node's processes (a join
+        // still in flight is included, so the sync cannot undo it).
+        let mut mine: Vec<(String, u32)> = self
+            .sessions
+            .values()
+            .map(|s| (s.group.clone(), s.pid))
             .collect();
+        mine.sort();
+        mine.dedup();
         let sync = ServiceMsg::CpgSync {
             nodeid: self.my_id,
             members: mine,
@@ -449,15 +449,33 @@ impl Node {
         match msg {
             ServiceMsg::CpgJoin { group, nodeid, pid } => {
                 let set = self.groups.entry(group.clone()).or_default();
-                if set.insert((nodeid, pid)) {
-                    if nodeid == self.my_id {
-                        for s in self.sessions.values_mut() {
-                            if s.group == group && s.pid == pid {
-                                s.active = true;
-                            }
+                let new = set.insert((nodeid, pid));
+                let mut woken = Vec::new();
+                if nodeid == self.my_id {
+                    for (h, s) in self.sessions.iter_mut() {
+                        if s.group == group && s.pid == pid && !s.active {
+                            s.active = true;
+                            woken.push(*h);
                         }
                     }
-                    self.group_confchg(&group, Vec::new(), vec![addr(nodeid, pid, reason::JOIN)]);
+                }
+                let joined = vec![addr(nodeid, pid, reason::JOIN)];
+                if new {
+                    self.group_confchg(&group, Vec::new(), joined);
+                } else {
+                    // A sync announced it first: only the joiner still needs its confchg.
+                    let members = self.cpg_members(&group);
+                    for h in woken {
+                        let event = CpgEvent {
+                            event: Some(cpg_event::Event::Confchg(CpgConfchg {
+                                group: group.clone(),
+                                members: members.clone(),
+                                left: Vec::new(),
+                                joined: joined.clone(),
+                            })),
+                        };
+                        self.effects.push(Effect::Cpg { handle: h, event });
+                    }
                 }
             }
             ServiceMsg::CpgLeave {
@@ -521,8 +539,28 @@ impl Node {
                     return;
                 }
                 let mut by_group: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-                for (g, p) in members {
-                    by_group.entry(g).or_default().push(p);
+                for (g, p) in &members {
+                    by_group.entry(g.clone()).or_default().push(*p);
+                }
+                // Processes of that node it no longer has (it restarted unseen) are gone.
+                let stale: Vec<(String, u32)> = self
+                    .groups
+                    .iter()
+                    .flat_map(|(g, set)| {
+                        set.iter()
+                            .filter(|(n, _)| *n == nodeid)
+                            .map(move |(_, p)| (g.clone(), *p))
+                    })
+                    .filter(|x| !members.contains(x))
+                    .collect();
+                for (g, p) in stale {
+                    if let Some(set) = self.groups.get_mut(&g) {
+                        set.remove(&(nodeid, p));
+                    }
+                    self.group_confchg(&g, vec![addr(nodeid, p, reason::PROCDOWN)], Vec::new());
+                    if self.groups.get(&g).is_some_and(BTreeSet::is_empty) {
+                        self.groups.remove(&g);
+                    }
                 }
                 for (g, pids) in by_group {
                     let set = self.groups.entry(g.clone()).or_default();
@@ -853,3 +891,6 @@ fn pb_ring(r: RingId) -> PbRingId {
         seq: r.seq,
     }
 }
+
+#[cfg(test)]
+mod tests;
