@@ -16,3 +16,4 @@ pub mod iso8601;
 pub mod crm_resource;
 pub mod result_doc;
 pub mod stonith_admin;
+pub mod corosync;

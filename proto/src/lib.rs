@@ -2,6 +2,7 @@
 //! from the `.proto` files beside this crate, and the helpers that carry it
 //! over Unix sockets in the run directory.
 
+pub mod corosync;
 pub mod uds;
 
 /// The executor's API (pacemaker-execd).
