@@ -1,0 +1,10 @@
+//! The controller's sans-IO core: plain Rust state machines that take
+//! events (cluster messages, membership, CIB replies, operation results,
+//! timers) with the current time and return commands (messages to send,
+//! CIB writes, executor and fencing requests, timers to arm).
+//!
+//! Nothing in this module performs I/O or reads a clock: the test
+//! `core_is_sans_io` checks that no file under `core/` names tokio, tonic,
+//! sockets, files, processes or the system clock.
+
+pub mod fsa;
