@@ -7,4 +7,10 @@
 //! `core_is_sans_io` checks that no file under `core/` names tokio, tonic,
 //! sockets, files, processes or the system clock.
 
+pub mod election;
 pub mod fsa;
+pub mod interval;
+pub mod keys;
+pub mod te;
+pub mod time;
+pub mod version;

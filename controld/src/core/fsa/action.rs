@@ -312,7 +312,10 @@ mod tests {
     fn composites_go_first() {
         let pending = Actions::PE_START | Actions::PE_STOP | Actions::DC_TIMER_STOP;
         assert_eq!(next_step(pending), Some(Actions::O_PE_RESTART));
-        assert_eq!(next_step(Actions::PE_STOP | Actions::LOG), Some(Actions::LOG));
+        assert_eq!(
+            next_step(Actions::PE_STOP | Actions::LOG),
+            Some(Actions::LOG)
+        );
         assert_eq!(next_step(Actions::NOTHING), None);
     }
 

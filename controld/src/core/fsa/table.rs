@@ -43,9 +43,7 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
             S::Starting => (S::Starting, acts!(WARN)),
         },
         I::PeCalc => match state {
-            S::Idle | S::PolicyEngine | S::TransitionEngine => {
-                (S::PolicyEngine, acts!(PE_INVOKE))
-            }
+            S::Idle | S::PolicyEngine | S::TransitionEngine => (S::PolicyEngine, acts!(PE_INVOKE)),
             S::Election | S::Integration | S::FinalizeJoin | S::Recovery | S::ReleaseDc => {
                 (keep, Actions::NOTHING)
             }
@@ -97,13 +95,8 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
         I::Fail => match state {
             S::Idle | S::NotDc => (S::Recovery, acts!(WARN)),
             S::Election => (S::ReleaseDc, acts!(WARN)),
-            S::Integration | S::FinalizeJoin => {
-                (S::Integration, acts!(WARN | DC_JOIN_OFFER_ALL))
-            }
-            S::PolicyEngine => (
-                S::Integration,
-                acts!(WARN | DC_JOIN_OFFER_ALL | TE_CANCEL),
-            ),
+            S::Integration | S::FinalizeJoin => (S::Integration, acts!(WARN | DC_JOIN_OFFER_ALL)),
+            S::PolicyEngine => (S::Integration, acts!(WARN | DC_JOIN_OFFER_ALL | TE_CANCEL)),
             S::Recovery => (S::Recovery, acts!(WARN) | Actions::O_RELEASE),
             S::ReleaseDc => (S::ReleaseDc, acts!(WARN)),
             S::Starting | S::Pending | S::Stopping => (S::Stopping, acts!(WARN)),
@@ -138,9 +131,7 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
             | S::Terminate => (keep, acts!(WARN)),
         },
         I::NodeJoin => match state {
-            S::Idle | S::TransitionEngine => {
-                (S::Integration, acts!(TE_HALT | DC_JOIN_OFFER_ONE))
-            }
+            S::Idle | S::TransitionEngine => (S::Integration, acts!(TE_HALT | DC_JOIN_OFFER_ONE)),
             S::Integration | S::FinalizeJoin | S::PolicyEngine => {
                 (S::Integration, acts!(DC_JOIN_OFFER_ONE))
             }
@@ -155,10 +146,7 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
         },
         I::NotDc => match state {
             S::Idle => (S::Recovery, acts!(WARN) | Actions::O_RELEASE),
-            S::Election => (
-                S::Election,
-                acts!(ERROR | ELECTION_START | DC_TIMER_STOP),
-            ),
+            S::Election => (S::Election, acts!(ERROR | ELECTION_START | DC_TIMER_STOP)),
             S::Integration
             | S::FinalizeJoin
             | S::PolicyEngine
@@ -202,9 +190,7 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
             S::Idle => (S::PolicyEngine, acts!(LOG | SHUTDOWN_REQ)),
             S::TransitionEngine => (S::PolicyEngine, acts!(WARN | SHUTDOWN_REQ)),
             S::Election => (S::Election, acts!(LOG | SHUTDOWN_REQ | ELECTION_VOTE)),
-            S::Integration | S::FinalizeJoin | S::PolicyEngine => {
-                (keep, acts!(LOG | SHUTDOWN_REQ))
-            }
+            S::Integration | S::FinalizeJoin | S::PolicyEngine => (keep, acts!(LOG | SHUTDOWN_REQ)),
             S::NotDc | S::Pending => (keep, acts!(SHUTDOWN_REQ)),
             S::Recovery => (
                 S::Stopping,
@@ -267,10 +253,7 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
             S::Election => (S::Election, acts!(WARN | ELECTION_VOTE)),
             S::Integration | S::FinalizeJoin => (keep, acts!(CL_JOIN_REQUEST)),
             S::NotDc | S::Pending => (S::Pending, acts!(CL_JOIN_REQUEST | DC_TIMER_STOP)),
-            S::Recovery | S::ReleaseDc => (
-                keep,
-                acts!(WARN | CL_JOIN_REQUEST | DC_TIMER_STOP),
-            ),
+            S::Recovery | S::ReleaseDc => (keep, acts!(WARN | CL_JOIN_REQUEST | DC_TIMER_STOP)),
             S::Starting | S::Stopping | S::Terminate => (keep, acts!(LOG)),
         },
         I::JoinRequest => match state {
@@ -288,19 +271,15 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
             | S::Terminate => (keep, acts!(WARN)),
         },
         I::JoinResult => match state {
-            S::Idle | S::PolicyEngine | S::TransitionEngine => (
-                S::Integration,
-                acts!(ERROR | TE_HALT | DC_JOIN_OFFER_ALL),
-            ),
+            S::Idle | S::PolicyEngine | S::TransitionEngine => {
+                (S::Integration, acts!(ERROR | TE_HALT | DC_JOIN_OFFER_ALL))
+            }
             S::Election | S::Recovery | S::ReleaseDc => (keep, acts!(LOG)),
             S::Integration => (
                 S::Integration,
                 acts!(LOG | CL_JOIN_RESULT | DC_JOIN_PROCESS_ACK),
             ),
-            S::FinalizeJoin => (
-                S::FinalizeJoin,
-                acts!(CL_JOIN_RESULT | DC_JOIN_PROCESS_ACK),
-            ),
+            S::FinalizeJoin => (S::FinalizeJoin, acts!(CL_JOIN_RESULT | DC_JOIN_PROCESS_ACK)),
             S::NotDc => (S::Pending, acts!(ERROR | CL_JOIN_ANNOUNCE)),
             S::Starting => (S::Recovery, acts!(ERROR)),
             S::Pending => (S::Pending, acts!(CL_JOIN_RESULT)),
@@ -312,10 +291,7 @@ pub fn transition(state: State, input: Input) -> (State, Actions) {
             | S::Integration
             | S::FinalizeJoin
             | S::PolicyEngine
-            | S::TransitionEngine => (
-                S::Pending,
-                Actions::O_RELEASE | Actions::O_DC_TIMER_RESTART,
-            ),
+            | S::TransitionEngine => (S::Pending, Actions::O_RELEASE | Actions::O_DC_TIMER_RESTART),
             S::NotDc | S::Pending => (S::Pending, acts!(LOG) | Actions::O_DC_TIMER_RESTART),
             S::Recovery | S::Stopping | S::Terminate => (keep, acts!(WARN)),
             S::ReleaseDc => (S::ReleaseDc, acts!(WARN) | Actions::O_DC_TIMER_RESTART),
