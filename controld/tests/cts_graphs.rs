@@ -7,7 +7,7 @@
 //! absent.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+mod common;
 
 use pcmk_common::xml::parse;
 use pcmk_controld::core::te::{
@@ -15,24 +15,6 @@ use pcmk_controld::core::te::{
 };
 
 const UUID: &str = "11111111-2222-3333-4444-555555555555";
-
-/// The suite's `exp` folder: `$PCMK_CTS_DIR/scheduler/exp`, else
-/// `../shared/pacemaker-cts` beside the repository (or beside the folder
-/// holding a worktree).
-fn suite_dir() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut candidates: Vec<PathBuf> = Vec::new();
-    if let Some(dir) = std::env::var_os("PCMK_CTS_DIR") {
-        candidates.push(PathBuf::from(dir));
-    }
-    candidates.push(manifest.join("../../shared/pacemaker-cts"));
-    candidates.push(manifest.join("../../../shared/pacemaker-cts"));
-    let found = candidates
-        .iter()
-        .find(|c| c.is_dir())
-        .unwrap_or(&candidates[0]);
-    found.join("scheduler/exp")
-}
 
 fn run_graph(name: &str, text: &str) -> Result<usize, String> {
     let xml = parse(text).map_err(|e| format!("{name}: {e}"))?;
@@ -116,19 +98,11 @@ fn run_graph(name: &str, text: &str) -> Result<usize, String> {
 
 #[test]
 fn every_expected_graph_runs_to_completion() {
-    let dir = suite_dir();
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        eprintln!(
-            "skipping: {} not found (Pacemaker's scheduler suite is not present)",
-            dir.display()
-        );
+    let Some(dir) = common::cts_dir() else {
+        eprintln!("skipping: Pacemaker's scheduler suite (../shared/pacemaker-cts) is not present");
         return;
     };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "exp"))
-        .collect();
-    files.sort();
+    let files = common::files(&dir.join("scheduler/exp"), "exp");
     let mut failures = Vec::new();
     let mut actions = 0;
     for f in &files {

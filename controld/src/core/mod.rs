@@ -9,6 +9,7 @@
 
 pub mod election;
 pub mod fsa;
+pub mod history;
 pub mod interval;
 pub mod keys;
 pub mod te;
