@@ -13,9 +13,12 @@
 //! election timeout fires, the owner declares itself the winner. The result
 //! is deterministic: every node ranks the candidates the same way.
 //!
-//! Deviations: the age is whatever the caller passes (Pacemaker uses the
-//! process's CPU time; the shell passes the daemon's uptime); election storm
-//! detection only counts and reports, it writes no black box.
+//! Deviations: Pacemaker's age is the process's CPU time, which hardly
+//! moves while an election runs. Ours is the controller's uptime in whole
+//! minutes ([`age_of`]): a vote carries the sender's age when sent and is
+//! compared with the receiver's age when received, so a finer clock would
+//! make every receiver look older than every sender and start a storm.
+//! Election storm detection only counts and reports; it writes no black box.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -27,6 +30,15 @@ use super::version::{CRM_FEATURE_SET, compare_versions};
 pub const LOSS_DAMPEN: Duration = Duration::from_secs(2);
 /// Window over which election wins are counted to detect a storm.
 pub const STORM_INTERVAL: Duration = Duration::from_secs(2);
+/// The granularity of ages compared in elections.
+pub const AGE_GRANULARITY: Duration = Duration::from_secs(60);
+
+/// The age to vote with after `uptime`: uptime in whole minutes.
+pub fn age_of(uptime: Duration) -> Duration {
+    let g = AGE_GRANULARITY.as_secs();
+    Duration::from_secs(uptime.as_secs() / g * g)
+}
+
 /// Default election timeout (the `election-timeout` cluster option).
 pub const DEFAULT_ELECTION_TIMEOUT: Duration = Duration::from_secs(120);
 

@@ -7,11 +7,15 @@
 //! `core_is_sans_io` checks that no file under `core/` names tokio, tonic,
 //! sockets, files, processes or the system clock.
 
+pub mod controller;
 pub mod election;
 pub mod fsa;
 pub mod history;
 pub mod interval;
 pub mod keys;
+pub mod log_contract;
+pub mod message;
+pub mod peers;
 pub mod te;
 pub mod time;
 pub mod version;
