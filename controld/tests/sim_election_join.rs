@@ -107,6 +107,39 @@ fn partition_elects_per_side_and_heal_merges() {
     assert_clean(&sim, "partition");
 }
 
+#[test]
+fn dc_runs_graph_actions_on_other_nodes() {
+    let mut sim = Sim::new(3, 6);
+    sim.graphs.push(
+        r#"<transition_graph cluster-delay="60s" transition_id="1">
+          <synapse id="0"><action_set>
+            <rsc_op id="3" operation="start" operation_key="d_start_0" on_node="node2" on_node_uuid="2">
+              <primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>
+              <attributes CRM_meta_timeout="20000" crm_feature_set="3.20.5"/></rsc_op>
+          </action_set><inputs/></synapse>
+          <synapse id="1"><action_set>
+            <rsc_op id="4" operation="monitor" operation_key="d_monitor_10000" on_node="node2" on_node_uuid="2">
+              <primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>
+              <attributes CRM_meta_interval="10000" CRM_meta_timeout="20000" crm_feature_set="3.20.5"/></rsc_op>
+          </action_set><inputs><trigger><rsc_op id="3" operation="start" operation_key="d_start_0"/></trigger></inputs></synapse>
+        </transition_graph>"#
+            .into(),
+    );
+    start_all(&mut sim);
+    sim.settle(30_000).unwrap_or_else(|p| panic!("{p:#?}"));
+    assert_eq!(
+        sim.executed,
+        vec![
+            (1, "d".to_string(), "start".to_string()),
+            (1, "d".to_string(), "monitor".to_string())
+        ]
+    );
+    let node2 = sim.ctl(1).unwrap();
+    let h = node2.history().get("d").unwrap();
+    assert_eq!(h.recurring.len(), 1);
+    assert_clean(&sim, "remote actions");
+}
+
 /// One random run: a series of faults (crashes, restarts, partitions,
 /// heals) under seeded loss, delay and reordering. After some faults the
 /// cluster is left alone and must settle: one DC per partition, everyone

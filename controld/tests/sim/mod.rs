@@ -140,6 +140,10 @@ pub struct Sim {
     pub violations: Vec<String>,
     pub steps: u64,
     pub expected_nodes: Option<usize>,
+    /// Graphs the scheduler returns, in order, before empty ones.
+    pub graphs: Vec<String>,
+    /// Operations executed: (node, resource, task).
+    pub executed: Vec<(usize, String, String)>,
 }
 
 impl Sim {
@@ -175,6 +179,8 @@ impl Sim {
             violations: Vec::new(),
             steps: 0,
             expected_nodes: None,
+            graphs: Vec::new(),
+            executed: Vec::new(),
         }
     }
 
@@ -374,15 +380,36 @@ impl Sim {
                     };
                     let delay = self.rng.range(1, 5);
                     self.local(i, delay, Event::CibReply { call_id, result });
+                } else if let CibOp::Modify { section, xml } = &op {
+                    // Status updates with operation results reach every
+                    // node of the partition as CIB notifications.
+                    let ops = pcmk_controld::core::te::ActionEvent::collect(xml);
+                    if section == "status" && !ops.is_empty() {
+                        for j in 0..self.names.len() {
+                            if self.alive(j) && self.partition[j] == self.partition[i] {
+                                let event = Event::CibChanged {
+                                    config: false,
+                                    ops: ops.clone(),
+                                    status_reason: None,
+                                };
+                                self.local(j, 3, event);
+                            }
+                        }
+                    }
                 }
             }
             Command::InvokeScheduler { reference } => {
                 let slot = self.transition_ids.entry(i).or_insert(0);
                 *slot += 1;
                 let id = *slot;
-                let graph = Element::new("transition_graph")
-                    .with_attr("cluster-delay", "60s")
-                    .with_attr("transition_id", id.to_string());
+                let graph = if self.graphs.is_empty() {
+                    Element::new("transition_graph")
+                        .with_attr("cluster-delay", "60s")
+                        .with_attr("transition_id", id.to_string())
+                } else {
+                    let text = self.graphs.remove(0);
+                    pcmk_common::xml::parse(&text).expect("test graphs parse")
+                };
                 let delay = self.rng.range(2, 10);
                 self.local(
                     i,
@@ -394,7 +421,27 @@ impl Sim {
                     },
                 );
             }
-            Command::Exec(_) | Command::Fence { .. } | Command::UpdateAttribute { .. } => {}
+            Command::Exec(req) => {
+                self.executed
+                    .push((i, req.rsc.id.clone(), req.task.clone()));
+                let op = pcmk_controld::core::history::OpResult {
+                    rsc_id: req.rsc.id.clone(),
+                    task: req.task.clone(),
+                    interval_ms: req.interval_ms,
+                    call_id: self.executed.len() as i32,
+                    rc: 0,
+                    status: pcmk_controld::core::keys::ExecStatus::Done,
+                    exit_reason: None,
+                    t_run: 1_700_000_000,
+                    t_rcchange: 1_700_000_000,
+                    exec_time: 3,
+                    queue_time: 0,
+                    params: req.params.clone(),
+                    transition_key: req.transition_key.clone(),
+                };
+                self.local(i, 5, Event::ExecResult { rsc: req.rsc, op });
+            }
+            Command::Fence { .. } | Command::UpdateAttribute { .. } => {}
             Command::Exit(code) => {
                 self.exits.push((i, code));
                 self.nodes[i] = None;

@@ -169,7 +169,7 @@ impl Controller {
         }
         let done = self.te.run();
         let cmds = self.te.take_commands();
-        let busy = !cmds.is_empty() || done.is_some();
+        let busy = !cmds.is_empty() || done.is_some() || self.te.counts().fired > 0;
         for c in cmds {
             self.te_command(c);
         }
