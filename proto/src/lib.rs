@@ -3,3 +3,21 @@
 //! over Unix sockets in the run directory.
 
 pub mod uds;
+
+/// The attribute manager's API (`attrd.sock`).
+#[allow(missing_docs, clippy::all)]
+pub mod attrd {
+    tonic::include_proto!("attrd");
+}
+
+/// The controller's API (`controld.sock`).
+#[allow(missing_docs, clippy::all)]
+pub mod controld {
+    tonic::include_proto!("controld");
+}
+
+/// pacemakerd's API (`pacemakerd.sock`).
+#[allow(missing_docs, clippy::all)]
+pub mod pacemakerd {
+    tonic::include_proto!("pacemakerd");
+}
