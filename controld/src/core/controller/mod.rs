@@ -438,6 +438,11 @@ impl Controller {
         });
         if to != State::Pending {
             self.actions.insert(Actions::DC_TIMER_STOP);
+        } else if from == State::ReleaseDc {
+            // Deviation: a DC that lost an election waits for the winner's
+            // offer with the DC timer running. Upstream arms no timer here
+            // and, the winner forgotten, waits forever if it vanishes.
+            self.actions.insert(Actions::DC_TIMER_START);
         }
         if to != State::Idle {
             self.emit(Command::StopTimer {
