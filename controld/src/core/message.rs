@@ -165,6 +165,7 @@ impl Envelope {
                 x.set_attr("version", v.version.as_str());
             }
             CrmdMessage::NoVote(n) => {
+                x.set_attr("election-voter", n.to.as_str());
                 x.set_attr("election-owner", n.owner.as_str());
                 x.set_attr("election-id", n.election_id.to_string());
                 x.set_attr("version", n.version.as_str());
@@ -280,7 +281,11 @@ impl Envelope {
             }
             "no-vote" => CrmdMessage::NoVote(NoVote {
                 from: from.clone(),
-                to: to.clone().unwrap_or_default(),
+                to: x
+                    .attr("election-voter")
+                    .map(str::to_string)
+                    .or_else(|| to.clone())
+                    .unwrap_or_default(),
                 owner: text("election-owner")?,
                 election_id: election_id()?,
                 version: x.attr("version").unwrap_or("").to_string(),

@@ -1,4 +1,5 @@
 use super::*;
+use crate::core::te::ActionEvent;
 use crate::core::te::graph::Graph;
 use pcmk_common::xml::parse;
 

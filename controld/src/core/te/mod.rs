@@ -1,8 +1,10 @@
 //! The transition engine: unpacking the scheduler's transition graph and
 //! carrying it out on the DC.
 
+mod command;
 mod engine;
 mod event;
+mod events;
 mod graph;
 
 pub use engine::{GraphStatus, PassCounts, TeCommand, TeConfig, TransitionEngine};
