@@ -1,7 +1,7 @@
 //! pacemakerd: the launcher of the Pacemaker daemons.
 //!
 //! [`supervisor`] holds the sans-IO supervision logic (the children table,
-//! respawns, fatal exits, shutdown order, state); [`env`] reads
+//! respawns, fatal exits, shutdown order, state); [`env`](mod@env) reads
 //! Pacemaker's environment options; [`shell`] runs real processes with
 //! tokio; [`features`] is what `pacemakerd --features` prints.
 

@@ -30,7 +30,7 @@ pub enum TeCommand {
         /// The transition key of the action.
         transition_key: String,
     },
-    /// Fence a node; answer with [`TransitionEngine::fence_result`].
+    /// Fence a node; answer with [`TransitionEngine::fence_result`](super::TransitionEngine::fence_result).
     Fence {
         /// Graph action number.
         action_id: i32,
@@ -44,7 +44,7 @@ pub enum TeCommand {
         timeout: Duration,
     },
     /// Arm the timer of an action; when it fires, call
-    /// [`TransitionEngine::action_timeout`].
+    /// [`TransitionEngine::action_timeout`](super::TransitionEngine::action_timeout).
     StartActionTimer {
         /// Graph action number.
         action_id: i32,
