@@ -32,6 +32,7 @@ fn value_update() -> impl Strategy<Value = ValueUpdate> {
                 private,
                 remote,
                 force_write,
+                version: (!private).then(|| (u64::from(remote) + 1, "n1".to_string())),
             },
         )
 }

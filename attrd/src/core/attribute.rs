@@ -16,7 +16,13 @@ pub struct NodeValue {
     pub remote: bool,
     /// The value was confirmed by a peer's sync (not local-only).
     pub from_peer: bool,
+    /// The value's version: the Lamport clock and node of the change that
+    /// set it. A change only applies over an older version.
+    pub version: Option<Version>,
 }
+
+/// A value's version: Lamport clock, then the originating node's name.
+pub type Version = (u64, String);
 
 /// A node attribute with its values on every node.
 #[derive(Debug, Clone, PartialEq, Eq)]

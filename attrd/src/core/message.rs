@@ -32,6 +32,8 @@ pub struct ValueUpdate {
     pub remote: bool,
     /// Write even if unchanged (sync of local-only values).
     pub force_write: bool,
+    /// The change's version (Lamport clock and origin node), if known.
+    pub version: Option<(u64, String)>,
 }
 
 /// What an update message changes.
@@ -90,6 +92,8 @@ pub enum AttrdMessage {
         interval_ms: u64,
         /// Only on this node.
         host: Option<String>,
+        /// The clearing's version (Lamport clock and origin node).
+        version: Option<(u64, String)>,
     },
     /// The sender's protocol version, so peers learn its name.
     Protocol {
@@ -135,6 +139,18 @@ fn put(x: &mut Element, name: &str, v: &Option<String>) {
     }
 }
 
+fn put_version(x: &mut Element, v: &Option<(u64, String)>) {
+    if let Some((clock, origin)) = v {
+        x.set_attr("attr_clock", clock.to_string());
+        x.set_attr("attr_origin", origin.as_str());
+    }
+}
+
+fn read_version(x: &Element) -> Option<(u64, String)> {
+    let clock = x.attr("attr_clock")?.trim().parse().ok()?;
+    Some((clock, x.attr("attr_origin")?.to_string()))
+}
+
 fn flag(b: bool) -> &'static str {
     if b { "1" } else { "0" }
 }
@@ -154,6 +170,7 @@ impl ValueUpdate {
         x.set_attr("attr_is_private", flag(self.private));
         x.set_attr("attr_is_remote", flag(self.remote));
         x.set_attr("attrd_is_force_write", flag(self.force_write));
+        put_version(x, &self.version);
     }
 
     fn read(x: &Element) -> Option<ValueUpdate> {
@@ -176,6 +193,7 @@ impl ValueUpdate {
             private: on("attr_is_private"),
             remote: on("attr_is_remote"),
             force_write: on("attrd_is_force_write"),
+            version: read_version(x),
         })
     }
 }
@@ -214,8 +232,10 @@ impl AttrdMessage {
                 op,
                 interval_ms,
                 host,
+                version,
             } => {
                 x.set_attr("task", "clear-failure");
+                put_version(&mut x, version);
                 put(&mut x, "attr_resource", rsc);
                 put(&mut x, "attr_clear_operation", op);
                 x.set_attr("attr_clear_interval", format!("{interval_ms}ms"));
@@ -349,6 +369,7 @@ impl AttrdMessage {
                     .and_then(pcmk_controld::core::interval::parse_interval)
                     .map_or(0, |d| d.as_millis() as u64),
                 host: x.attr("attr_host").map(str::to_string),
+                version: read_version(x),
             },
             "" => return Err(field("task")),
             other => return Err(AttrdMessageError::UnknownTask(other.to_string())),
@@ -380,6 +401,7 @@ mod tests {
             private: false,
             remote: false,
             force_write: true,
+            version: Some((7, "n1".into())),
         };
         rt(AttrdMessage::Update {
             task: UpdateTask::Both,
@@ -404,6 +426,7 @@ mod tests {
             op: None,
             interval_ms: 10000,
             host: None,
+            version: Some((3, "n2".into())),
         });
         rt(AttrdMessage::Protocol {
             version: PROTOCOL_VERSION,

@@ -11,6 +11,12 @@
 //! leaves, everyone forgets its values and the writer erases them from the
 //! CIB. A new node erases its own stale values from the CIB at start-up.
 //!
+//! Deviation: every value carries a version (a Lamport clock and the node
+//! that made the change), and a change applies only over an older version.
+//! Without it, a writer's sync snapshot taken just before an update that
+//! CPG orders ahead of the snapshot overwrites the newer value on every
+//! other node (found by the seeded random test below).
+//!
 //! The shell feeds [`Event`]s and client requests (`update`, `query`,
 //! `refresh`, `clear_failure`, `remove_peer`) and carries out the
 //! [`Command`]s. Nothing here performs I/O or reads a clock.
@@ -29,7 +35,7 @@ use pcmk_controld::core::election::{Election, ElectionState};
 use pcmk_controld::core::peers::NodeRef;
 use pcmk_controld::core::time::Timestamp;
 
-pub use attribute::{Attribute, NodeValue};
+pub use attribute::{Attribute, NodeValue, Version};
 pub use io::{Command, Event, TimerId};
 pub use message::{AttrdMessage, AttrdMessageError, PROTOCOL_VERSION, UpdateTask, ValueUpdate};
 pub use value::{
@@ -111,6 +117,7 @@ pub struct Attrd {
     standalone: bool,
     next_call: u64,
     pending: BTreeMap<u64, String>,
+    clock: u64,
     out: Vec<Command>,
 }
 
@@ -132,6 +139,7 @@ impl Attrd {
             standalone: false,
             next_call: 0,
             pending: BTreeMap::new(),
+            clock: 0,
             out: Vec::new(),
         }
     }
@@ -164,6 +172,19 @@ impl Attrd {
     /// Commands produced since the last call.
     pub fn take_commands(&mut self) -> Vec<Command> {
         std::mem::take(&mut self.out)
+    }
+
+    /// A new version for a change made here.
+    fn tick(&mut self) -> Version {
+        self.clock += 1;
+        (self.clock, self.name.clone())
+    }
+
+    /// Moves the Lamport clock past a version seen in a message.
+    fn observe(&mut self, v: &Option<Version>) {
+        if let Some((c, _)) = v {
+            self.clock = self.clock.max(*c);
+        }
     }
 
     fn broadcast(&mut self, message: AttrdMessage) {
@@ -249,6 +270,7 @@ impl Attrd {
             (None, None) => return Err(AttrdError::NoName),
         };
         let host = req.host.clone().unwrap_or_else(|| self.name.clone());
+        let version = self.tick();
         let mut updates = Vec::new();
         for name in names {
             let existing = self.attributes.get(&name);
@@ -276,6 +298,7 @@ impl Attrd {
                 private: req.private,
                 remote: false,
                 force_write: false,
+                version: Some(version.clone()),
             });
         }
         tracing::debug!("Broadcasting {} update(s) for {host}", updates.len());
@@ -297,11 +320,13 @@ impl Attrd {
         interval_ms: u64,
         host: Option<&str>,
     ) {
+        let version = Some(self.tick());
         self.broadcast(AttrdMessage::ClearFailure {
             rsc: rsc.map(str::to_string),
             op: op.map(str::to_string),
             interval_ms,
             host: host.map(str::to_string),
+            version,
         });
     }
 
@@ -391,6 +416,9 @@ impl Attrd {
             AttrdMessage::Vote(_) | AttrdMessage::NoVote(_) => self.election_op(from, message),
             _ if self.shutting_down => {}
             AttrdMessage::Update { task, updates } => {
+                for u in &updates {
+                    self.observe(&u.version);
+                }
                 for u in updates {
                     self.peer_update(from, task, &u, false);
                 }
@@ -398,6 +426,9 @@ impl Attrd {
             AttrdMessage::SyncResponse { writer, values } => {
                 if writer {
                     self.new_writer(from);
+                }
+                for u in &values {
+                    self.observe(&u.version);
                 }
                 if !from.eq_ignore_ascii_case(&self.name) {
                     tracing::info!("Processing sync-response from {from}");
@@ -422,7 +453,9 @@ impl Attrd {
                 op,
                 interval_ms,
                 host,
+                version,
             } => {
+                self.observe(&version);
                 let pattern = failure_pattern(rsc.as_deref(), op.as_deref(), interval_ms);
                 let Ok(re) = regex::Regex::new(&pattern) else {
                     tracing::info!("Ignoring invalid request to clear failures");
@@ -438,6 +471,7 @@ impl Attrd {
                     let u = ValueUpdate {
                         name,
                         host: host.clone(),
+                        version: version.clone(),
                         ..Default::default()
                     };
                     self.peer_update(from, UpdateTask::Value, &u, false);
@@ -532,8 +566,17 @@ impl Attrd {
             requested: None,
             remote: false,
             from_peer: false,
+            version: None,
         });
         v.remote |= u.remote;
+        if let (Some(new), Some(old)) = (&u.version, &v.version) {
+            if new <= old {
+                // A change we already have, or an older snapshot of it.
+                tracing::trace!("{}[{host}] from {from} is older than ours", u.name);
+                v.from_peer = true;
+                return;
+            }
+        }
         let changed = !match (&v.current, &u.value) {
             (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
             (None, None) => true,
@@ -546,6 +589,15 @@ impl Attrd {
                 v.current.as_deref().unwrap_or("(unset)"),
                 u.value.as_deref().unwrap_or("(unset)")
             );
+            // Re-announce our value as the newest.
+            let version = self.tick();
+            if let Some(v) = self
+                .attributes
+                .get_mut(&u.name)
+                .and_then(|a| a.values.get_mut(&key))
+            {
+                v.version = Some(version);
+            }
             let back = self.value_update(&u.name, &key, false);
             if let Some(back) = back {
                 self.broadcast(AttrdMessage::Update {
@@ -561,6 +613,7 @@ impl Attrd {
                 u.value.as_deref().unwrap_or("(unset)")
             );
             v.current = u.value.clone();
+            v.version = u.version.clone();
             a.changed = true;
             if !a.dampen.is_zero() {
                 a.timer_running = true;
@@ -573,8 +626,13 @@ impl Attrd {
                 let name = u.name.clone();
                 self.write_or_elect(&name);
             }
-        } else if u.force_write && !a.dampen.is_zero() {
-            a.force_write = true;
+        } else {
+            if u.version > v.version {
+                v.version = u.version.clone();
+            }
+            if u.force_write && !a.dampen.is_zero() {
+                a.force_write = true;
+            }
         }
         if let Some(v) = self
             .attributes
@@ -601,6 +659,7 @@ impl Attrd {
             private: a.private,
             remote: v.remote,
             force_write,
+            version: v.version.clone(),
         })
     }
 
