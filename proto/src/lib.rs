@@ -7,17 +7,29 @@ pub mod uds;
 /// The attribute manager's API (`attrd.sock`).
 #[allow(missing_docs, clippy::all)]
 pub mod attrd {
-    tonic::include_proto!("attrd");
+    tonic::include_proto!("pcmk.attrd");
 }
 
 /// The controller's API (`controld.sock`).
 #[allow(missing_docs, clippy::all)]
 pub mod controld {
-    tonic::include_proto!("controld");
+    tonic::include_proto!("pcmk.controld");
 }
 
 /// pacemakerd's API (`pacemakerd.sock`).
 #[allow(missing_docs, clippy::all)]
 pub mod pacemakerd {
-    tonic::include_proto!("pacemakerd");
+    tonic::include_proto!("pcmk.pacemakerd");
+}
+
+/// The executor's API (pacemaker-execd).
+#[allow(missing_docs, clippy::all)]
+pub mod execd {
+    tonic::include_proto!("pcmk.execd");
+}
+
+/// The fencer's API (pacemaker-fenced).
+#[allow(missing_docs, clippy::all)]
+pub mod fenced {
+    tonic::include_proto!("pcmk.fenced");
 }
