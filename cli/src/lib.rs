@@ -1,1 +1,3 @@
 //! Pacemaker's and Corosync's command-line tools.
+
+pub mod crm_simulate;

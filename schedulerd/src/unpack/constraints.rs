@@ -1,0 +1,434 @@
+//! The `constraints` section: location, colocation and ordering
+//! constraints (`pcmk__unpack_constraints`).
+
+use pcmk_common::xml::Element;
+
+use crate::model::{
+    ColocFlags, Location, ProbeMode, RelFlags, Role, RscFlags, RscIdx, Scheduler, Variant,
+};
+use crate::values::{is_true, parse_bool, parse_score};
+
+/// Kind of an ordering constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OrderKind {
+    Optional,
+    Mandatory,
+    Serialize,
+}
+
+/// Symmetry of an ordering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Symmetry {
+    Asymmetric,
+    Symmetric,
+    SymmetricInverse,
+}
+
+fn invert_action(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "start" => "stop",
+        "stop" => "start",
+        "promote" => "demote",
+        "demote" => "promote",
+        "promoted" => "demoted",
+        "demoted" => "promoted",
+        "running" => "stopped",
+        "stopped" => "running",
+        _ => return None,
+    })
+}
+
+fn is_up_action(action: &str) -> bool {
+    matches!(action, "start" | "promote")
+}
+
+impl Scheduler {
+    /// Unpacks every constraint.
+    pub(crate) fn unpack_constraints(&mut self) {
+        let Some(section) = self
+            .input
+            .child("configuration")
+            .and_then(|c| c.child("constraints"))
+        else {
+            return;
+        };
+        let section = section.clone();
+        for xml in section.elements() {
+            let Some(id) = xml.id() else {
+                self.config_err(format!("Ignoring <{}> constraint without id", xml.name));
+                continue;
+            };
+            if xml.has_attr("lifetime") {
+                self.config_warn(format!(
+                    "Support for 'lifetime' attribute (in {id}) is deprecated"
+                ));
+            }
+            match xml.name.as_str() {
+                "rsc_order" => self.unpack_order(xml),
+                "rsc_colocation" => self.unpack_colocation(xml),
+                "rsc_location" => self.unpack_location(xml),
+                "rsc_ticket" => {}
+                other => self.config_err(format!("Unsupported constraint type: {other}")),
+            }
+        }
+    }
+
+    fn constraint_rsc(&self, id: &str) -> Option<RscIdx> {
+        self.find_rsc(id)
+    }
+
+    fn unpack_location(&mut self, xml: &Element) {
+        if xml.child("resource_set").is_some() {
+            for set in xml.children_named("resource_set") {
+                for r in set.children_named("resource_ref") {
+                    let Some(rid) = r.id() else { continue };
+                    let rsc = self.constraint_rsc(rid);
+                    self.unpack_rsc_location(xml, rsc, rid, set.attr("role"), xml.attr("score"));
+                }
+            }
+            return;
+        }
+        if let Some(rid) = xml.attr("rsc") {
+            let rsc = self.constraint_rsc(rid);
+            self.unpack_rsc_location(xml, rsc, rid, None, None);
+        }
+        if let Some(pattern) = xml.attr("rsc-pattern") {
+            let (invert, pat) = match pattern.strip_prefix('!') {
+                Some(p) => (true, p),
+                None => (false, pattern),
+            };
+            let Ok(re) = regex_lite::Regex::new(pat) else {
+                let id = xml.id().unwrap_or("");
+                self.config_err(format!(
+                    "Ignoring constraint '{id}' because rsc-pattern has invalid value '{pattern}'"
+                ));
+                return;
+            };
+            for r in self.top.clone() {
+                let matched = re.is_match(&self.rscs[r].id);
+                if matched != invert {
+                    let rid = self.rscs[r].id.clone();
+                    self.unpack_rsc_location(xml, Some(r), &rid, None, None);
+                }
+            }
+        }
+    }
+
+    fn unpack_rsc_location(
+        &mut self,
+        xml: &Element,
+        rsc: Option<RscIdx>,
+        rsc_id: &str,
+        role: Option<&str>,
+        score: Option<&str>,
+    ) {
+        let id = xml.id().unwrap_or("").to_string();
+        let Some(rsc) = rsc else {
+            self.config_warn(format!(
+                "Ignoring constraint '{id}' because resource '{rsc_id}' does not exist"
+            ));
+            return;
+        };
+        let score = score.or_else(|| xml.attr("score"));
+        let discovery = xml.attr("resource-discovery");
+        let node = xml.attr("node");
+        if let (Some(node), Some(score)) = (node, score) {
+            let Some(n) = self.find_node(node) else {
+                return;
+            };
+            let Some(score) = parse_score(score) else {
+                self.config_err(format!(
+                    "Ignoring location constraint {id} because '{score}' is not a valid score"
+                ));
+                return;
+            };
+            let role_spec = role.or_else(|| xml.attr("role"));
+            let role = match role_spec {
+                None => Role::Unknown,
+                Some(r) => {
+                    match Role::parse(r) {
+                        Role::Unknown => {
+                            self.config_err(format!("Ignoring location constraint {id} because '{r}' is not a valid role"));
+                            return;
+                        }
+                        Role::Started | Role::Unpromoted => Role::Unknown,
+                        r => r,
+                    }
+                }
+            };
+            self.new_location(&id, rsc, Some((n, score)), discovery, role);
+        }
+        // Rule-based locations depend on rule evaluation (not yet available)
+    }
+
+    /// Records a location constraint (`pcmk__new_location`).
+    pub(crate) fn new_location(
+        &mut self,
+        id: &str,
+        rsc: RscIdx,
+        node: Option<(usize, i32)>,
+        discovery: Option<&str>,
+        role: Role,
+    ) {
+        let mode = match discovery.map(str::to_ascii_lowercase).as_deref() {
+            None | Some("always") => ProbeMode::Always,
+            Some("never") => ProbeMode::Never,
+            Some("exclusive") => {
+                self.rscs[rsc].flags.set(RscFlags::EXCLUSIVE_PROBES);
+                ProbeMode::Exclusive
+            }
+            Some(other) => {
+                self.config_err(format!(
+                    "Invalid resource-discovery value {other} in location constraint"
+                ));
+                ProbeMode::Always
+            }
+        };
+        self.locations.push(Location {
+            id: id.to_string(),
+            rsc,
+            role,
+            discovery: mode,
+            nodes: node.into_iter().collect(),
+        });
+    }
+
+    fn unpack_colocation(&mut self, xml: &Element) {
+        let id = xml.id().unwrap_or("").to_string();
+        let score = match xml.attr("score") {
+            None => 0,
+            Some(s) => match parse_score(s) {
+                Some(v) => v,
+                None => {
+                    self.config_err(format!(
+                        "Ignoring colocation {id} because '{s}' is not a valid score"
+                    ));
+                    return;
+                }
+            },
+        };
+        if xml.child("resource_set").is_some() {
+            self.config_warn(format!(
+                "Colocation {id}: resource sets are not supported yet"
+            ));
+            return;
+        }
+        let dep_id = xml.attr("rsc").unwrap_or("");
+        let pri_id = xml.attr("with-rsc").unwrap_or("");
+        let Some(dependent) = self.constraint_rsc(dep_id) else {
+            self.config_err(format!(
+                "Ignoring constraint '{id}' because resource '{dep_id}' does not exist"
+            ));
+            return;
+        };
+        let Some(primary) = self.constraint_rsc(pri_id) else {
+            self.config_err(format!(
+                "Ignoring constraint '{id}' because resource '{pri_id}' does not exist"
+            ));
+            return;
+        };
+        let flags =
+            ColocFlags::EXPLICIT | self.unpack_influence(&id, dependent, xml.attr("influence"));
+        let Some(drole) = self.constraint_role(&id, xml.attr("rsc-role")) else {
+            return;
+        };
+        let Some(prole) = self.constraint_role(&id, xml.attr("with-rsc-role")) else {
+            return;
+        };
+        self.new_colocation(
+            &id,
+            xml.attr("node-attribute"),
+            score,
+            dependent,
+            primary,
+            drole,
+            prole,
+            flags,
+        );
+    }
+
+    fn constraint_role(&mut self, id: &str, spec: Option<&str>) -> Option<Role> {
+        match spec {
+            None => Some(Role::Unknown),
+            Some(s) => match Role::parse(s) {
+                Role::Unknown => {
+                    self.config_err(format!(
+                        "Ignoring constraint {id} because '{s}' is not a valid role"
+                    ));
+                    None
+                }
+                Role::Started => Some(Role::Unknown),
+                r => Some(r),
+            },
+        }
+    }
+
+    fn unpack_influence(&mut self, id: &str, rsc: RscIdx, value: Option<&str>) -> u32 {
+        if let Some(v) = value {
+            match parse_bool(v) {
+                Some(true) => return ColocFlags::INFLUENCE,
+                Some(false) => return 0,
+                None => self.config_err(format!(
+                    "Constraint '{id}' has invalid value for influence (using default)"
+                )),
+            }
+        }
+        if self.rscs[rsc].has(RscFlags::CRITICAL) {
+            ColocFlags::INFLUENCE
+        } else {
+            0
+        }
+    }
+
+    fn order_kind(&mut self, xml: &Element) -> OrderKind {
+        match xml.attr("kind") {
+            None => match xml.attr("score") {
+                Some(s) if parse_score(s).unwrap_or(0) == 0 => OrderKind::Optional,
+                _ => OrderKind::Mandatory,
+            },
+            Some("Mandatory") => OrderKind::Mandatory,
+            Some("Optional") => OrderKind::Optional,
+            Some("Serialize") => OrderKind::Serialize,
+            Some(other) => {
+                let id = xml.id().unwrap_or("missing ID").to_string();
+                self.config_err(format!("Resetting 'kind' for constraint {id} to 'Mandatory' because '{other}' is not valid"));
+                OrderKind::Mandatory
+            }
+        }
+    }
+
+    fn order_symmetry(
+        &mut self,
+        xml: &Element,
+        parent_kind: OrderKind,
+        parent_symmetrical: Option<&str>,
+    ) -> Symmetry {
+        let mut kind = parent_kind;
+        if xml.has_attr("kind") || xml.has_attr("score") {
+            kind = self.order_kind(xml);
+        }
+        let explicit = xml
+            .attr("symmetrical")
+            .and_then(parse_bool)
+            .or_else(|| parent_symmetrical.map(|p| is_true(Some(p))));
+        match explicit {
+            Some(true) if kind == OrderKind::Serialize => Symmetry::Asymmetric,
+            Some(true) => Symmetry::Symmetric,
+            Some(false) => Symmetry::Asymmetric,
+            None if kind == OrderKind::Serialize => Symmetry::Asymmetric,
+            None => Symmetry::Symmetric,
+        }
+    }
+
+    fn unpack_order(&mut self, xml: &Element) {
+        if xml.child("resource_set").is_some() {
+            let id = xml.id().unwrap_or("").to_string();
+            self.config_warn(format!(
+                "Ordering {id}: resource sets are not supported yet"
+            ));
+            return;
+        }
+        let id = xml.id().unwrap_or("").to_string();
+        let Some(first_id) = xml.attr("first") else {
+            self.config_err(format!("Ignoring constraint '{id}' without first"));
+            return;
+        };
+        let Some(first) = self.constraint_rsc(first_id) else {
+            self.config_err(format!(
+                "Ignoring constraint '{id}' because resource '{first_id}' does not exist"
+            ));
+            return;
+        };
+        let Some(then_id) = xml.attr("then") else {
+            self.config_err(format!("Ignoring constraint '{id}' without then"));
+            return;
+        };
+        let Some(then) = self.constraint_rsc(then_id) else {
+            self.config_err(format!(
+                "Ignoring constraint '{id}' because resource '{then_id}' does not exist"
+            ));
+            return;
+        };
+        let action_first = xml.attr("first-action").unwrap_or("start").to_string();
+        let action_then = xml.attr("then-action").unwrap_or(&action_first).to_string();
+        let kind = self.order_kind(xml);
+        let symmetry = self.order_symmetry(xml, kind, None);
+        let flags = flags_for_kind(kind, &action_first, symmetry);
+        let min = self.minimum_first_instances(first, xml);
+        if min > 0 {
+            let task = format!("clone-one-or-more:{id}");
+            let met = self.get_pseudo_op(&task);
+            self.actions[met].required_runnable_before = min;
+            for c in self.rscs[first].children.clone() {
+                let key = crate::model::op_key(&self.rscs[c].id, &action_first, 0);
+                self.new_ordering(
+                    Some(c),
+                    Some(key),
+                    None,
+                    None,
+                    None,
+                    Some(met),
+                    RelFlags::MIN_RUNNABLE | RelFlags::FIRST_IMPLIES_THEN_GRAPHED,
+                );
+            }
+            let key = crate::model::op_key(&self.rscs[then].id, &action_then, 0);
+            self.new_ordering(
+                None,
+                None,
+                Some(met),
+                Some(then),
+                Some(key),
+                None,
+                flags | RelFlags::UNRUNNABLE_FIRST_BLOCKS,
+            );
+        } else {
+            self.order_rsc_actions(first, &action_first, then, &action_then, flags);
+        }
+        if symmetry == Symmetry::Symmetric {
+            match (invert_action(&action_first), invert_action(&action_then)) {
+                (Some(f), Some(t)) => {
+                    let flags = flags_for_kind(kind, f, Symmetry::SymmetricInverse);
+                    self.order_rsc_actions(then, t, first, f, flags);
+                }
+                _ => self.config_warn(format!(
+                    "Cannot invert constraint '{id}' (please specify inverse manually)"
+                )),
+            }
+        }
+    }
+
+    fn minimum_first_instances(&self, rsc: RscIdx, xml: &Element) -> i32 {
+        if self.rscs[rsc].variant != Variant::Clone {
+            return 0;
+        }
+        if let Some(m) = self.rscs[rsc].meta("clone-min") {
+            return crate::values::parse_ll(m).unwrap_or(0).max(0) as i32;
+        }
+        if xml.attr("require-all").and_then(parse_bool) == Some(false) {
+            return 1;
+        }
+        0
+    }
+}
+
+fn flags_for_kind(kind: OrderKind, first: &str, symmetry: Symmetry) -> u32 {
+    match kind {
+        OrderKind::Optional => RelFlags::ORDERED,
+        OrderKind::Serialize => RelFlags::SERIALIZE,
+        OrderKind::Mandatory => {
+            RelFlags::ORDERED
+                | match symmetry {
+                    Symmetry::Asymmetric => RelFlags::ASYMMETRIC,
+                    Symmetry::Symmetric => {
+                        RelFlags::FIRST_IMPLIES_THEN
+                            | if is_up_action(first) {
+                                RelFlags::UNRUNNABLE_FIRST_BLOCKS
+                            } else {
+                                0
+                            }
+                    }
+                    Symmetry::SymmetricInverse => RelFlags::THEN_IMPLIES_FIRST,
+                }
+        }
+    }
+}
