@@ -6,5 +6,11 @@
 //! the cluster options table.
 
 pub mod exit;
+pub mod iso8601;
+pub mod options;
 pub mod paths;
+pub mod results;
+pub mod rules;
+pub mod score;
+pub mod values;
 pub mod xml;

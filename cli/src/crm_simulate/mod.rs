@@ -93,6 +93,9 @@ impl SimulateError {
 
 fn effective_now(cib: &Element, use_date: Option<&str>) -> (i64, Option<String>) {
     if let Some(d) = use_date {
+        if let Ok(t) = pcmk_common::iso8601::DateTime::parse(d) {
+            return (t.epoch_seconds(), None);
+        }
         if let Some(t) = parse_datetime(d) {
             return (t, None);
         }

@@ -97,7 +97,7 @@ impl Scheduler {
                 Some(p) => (true, p),
                 None => (false, pattern),
             };
-            let Ok(re) = regex_lite::Regex::new(pat) else {
+            let Ok(re) = regex::Regex::new(pat) else {
                 let id = xml.id().unwrap_or("");
                 self.config_err(format!(
                     "Ignoring constraint '{id}' because rsc-pattern has invalid value '{pattern}'"
@@ -105,12 +105,39 @@ impl Scheduler {
                 return;
             };
             for r in self.top.clone() {
-                let matched = re.is_match(&self.rscs[r].id);
-                if matched != invert {
-                    let rid = self.rscs[r].id.clone();
-                    self.unpack_rsc_location(xml, Some(r), &rid, None, None);
+                let rid = self.rscs[r].id.clone();
+                let caps = re.captures(&rid);
+                match (caps, invert) {
+                    (Some(c), false) => {
+                        let groups: Vec<Option<std::ops::Range<usize>>> =
+                            (0..c.len()).map(|i| c.get(i).map(|m| m.range())).collect();
+                        self.unpack_rsc_location_matched(xml, r, &rid, &groups);
+                    }
+                    (None, true) => self.unpack_rsc_location(xml, Some(r), &rid, None, None),
+                    _ => {}
                 }
             }
+        }
+    }
+
+    fn unpack_rsc_location_matched(
+        &mut self,
+        xml: &Element,
+        rsc: RscIdx,
+        rsc_id: &str,
+        groups: &[Option<std::ops::Range<usize>>],
+    ) {
+        if xml.attr("node").is_some() && xml.attr("score").is_some() {
+            self.unpack_rsc_location(xml, Some(rsc), rsc_id, None, None);
+        } else if let Some(rule) = xml.child("rule") {
+            let id = xml.id().unwrap_or("").to_string();
+            self.generate_location_rule(
+                rsc,
+                rule,
+                xml.attr("resource-discovery"),
+                &id,
+                Some((rsc_id, groups)),
+            );
         }
     }
 
@@ -157,8 +184,115 @@ impl Scheduler {
                 }
             };
             self.new_location(&id, rsc, Some((n, score)), discovery, role);
+        } else if let Some(rule) = xml.child("rule") {
+            self.generate_location_rule(rsc, rule, discovery, &id, None);
         }
-        // Rule-based locations depend on rule evaluation (not yet available)
+    }
+
+    /// Creates a location from a rule, with the nodes where it passes
+    /// (`generate_location_rule`).
+    fn generate_location_rule(
+        &mut self,
+        rsc: RscIdx,
+        rule: &Element,
+        discovery: Option<&str>,
+        constraint_id: &str,
+        rsc_match: Option<(&str, &[Option<std::ops::Range<usize>>])>,
+    ) {
+        let Some(rule) = crate::nvset::resolve_idref(rule, &self.input).cloned() else {
+            return;
+        };
+        let Some(rule_id) = rule.id().map(str::to_string) else {
+            self.config_err(format!(
+                "Ignoring location constraint '{constraint_id}' because its rule has no id"
+            ));
+            return;
+        };
+        let role = match rule.attr("role") {
+            None => Role::Unknown,
+            Some(r) => match Role::parse(r) {
+                Role::Unknown => {
+                    self.config_err(format!(
+                        "Ignoring location constraint '{constraint_id}' because rule '{rule_id}' has invalid role '{r}'"
+                    ));
+                    return;
+                }
+                Role::Started | Role::Unpromoted => Role::Unknown,
+                r => r,
+            },
+        };
+        match rule.attr("boolean-op") {
+            None | Some("and") | Some("or") => {}
+            Some(b) => {
+                self.config_err(format!(
+                    "Ignoring location constraint '{constraint_id}' because rule '{rule_id}' has invalid boolean-op '{b}'"
+                ));
+                return;
+            }
+        }
+        let regex_match =
+            rsc_match.map(|(text, groups)| pcmk_common::rules::RegexMatch { text, groups });
+        let score_attr = rule.attr("score-attribute").map(|name| {
+            pcmk_common::rules::replace_submatches(name, regex_match.as_ref())
+                .unwrap_or_else(|| name.to_string())
+        });
+        let mut score = 0;
+        if score_attr.is_none() {
+            match rule.attr("score") {
+                None => {
+                    self.config_err(format!(
+                        "Ignoring location constraint rule {rule_id} because neither score nor score-attribute was specified"
+                    ));
+                    return;
+                }
+                Some(s) => match parse_score(s) {
+                    Some(v) => score = v,
+                    None => {
+                        self.config_err(format!(
+                            "Ignoring location constraint rule {rule_id} because '{s}' is not a valid score"
+                        ));
+                        return;
+                    }
+                },
+            }
+        }
+        let mut nodes = Vec::new();
+        let mut next_change = None;
+        let meta = self.rscs[rsc].meta.clone();
+        for i in 0..self.node_order.len() {
+            let node = self.node_order[i];
+            let params = self.rsc_params(rsc, Some(node));
+            let input = crate::rules_input::RuleInput {
+                now: self.now,
+                node_attrs: Some(&self.nodes[node].attrs),
+                rsc_params: Some(&params),
+                rsc_meta: Some(&meta),
+                rsc_id: regex_match,
+                ..Default::default()
+            };
+            if !input.evaluate(&rule, &self.input, &mut next_change) {
+                continue;
+            }
+            let mut node_score = score;
+            if let Some(attr) = &score_attr {
+                match self.nodes[node]
+                    .attr(attr)
+                    .filter(|v| !v.is_empty())
+                    .map(parse_score)
+                {
+                    Some(Some(v)) => node_score = v,
+                    _ => continue,
+                }
+            }
+            nodes.insert(0, (node, node_score));
+        }
+        if let Some(t) = next_change {
+            self.update_recheck(t);
+        }
+        self.new_location(&rule_id, rsc, None, discovery, role);
+        if let Some(l) = self.locations.last_mut() {
+            l.nodes = nodes;
+        }
     }
 
     /// Records a location constraint (`pcmk__new_location`).
