@@ -5,6 +5,7 @@
 //! digests, v2 patchsets, exit codes, the rules engine, ISO 8601 times and
 //! the cluster options table.
 
+pub mod cib;
 pub mod exit;
 pub mod iso8601;
 pub mod options;
@@ -14,3 +15,4 @@ pub mod rules;
 pub mod score;
 pub mod values;
 pub mod xml;
+pub mod xpath;
