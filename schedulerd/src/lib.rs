@@ -17,7 +17,7 @@ pub mod model;
 pub mod nvset;
 pub mod output;
 pub mod rules_input;
-mod sched;
+pub mod sched;
 pub mod simulate;
 pub mod strcmp;
 pub mod unpack;

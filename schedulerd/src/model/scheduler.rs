@@ -189,6 +189,8 @@ pub struct Scheduler {
     pub expired_recurring: Vec<(RscIdx, NodeIdx, String)>,
     /// Resources whose node scores are being merged (loop detection).
     pub updating: std::collections::HashSet<RscIdx>,
+    /// Operation digests by node and operation key.
+    pub digest_cache: HashMap<(NodeIdx, String), crate::sched::digest::DigestData>,
 }
 
 impl Scheduler {
@@ -233,6 +235,7 @@ impl Scheduler {
             fail_index: None,
             expired_recurring: Vec::new(),
             updating: std::collections::HashSet::new(),
+            digest_cache: HashMap::new(),
         }
     }
 

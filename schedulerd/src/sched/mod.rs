@@ -5,6 +5,7 @@ mod assign;
 mod colocation;
 mod create;
 mod criteria;
+pub mod digest;
 mod fencing;
 mod internal;
 mod migration;
@@ -162,31 +163,5 @@ impl Scheduler {
                 self.clear_failcount(rsc, node, "action definition changed");
             }
         }
-    }
-
-    /// Compares a history entry with the configuration; returns whether
-    /// something was scheduled (`pcmk__check_action_config`).
-    fn check_action_config(
-        &mut self,
-        rsc: RscIdx,
-        node: NodeIdx,
-        op: &pcmk_common::xml::Element,
-    ) -> bool {
-        let task = op.attr("operation").unwrap_or("").to_string();
-        let interval = op.attr("interval").and_then(parse_ll).unwrap_or(0).max(0) as u64;
-        if interval > 0 {
-            if self
-                .find_action_config(rsc, &task, interval, false)
-                .is_some()
-            {
-                // Still configured; parameter digests are compared later
-            } else if self.has(SchedFlags::CANCEL_REMOVED) {
-                self.schedule_cancel(rsc, op.attr("call-id"), &task, interval, node);
-                return true;
-            } else {
-                return true;
-            }
-        }
-        false
     }
 }

@@ -412,9 +412,10 @@ impl Scheduler {
         if h.task != "start" && h.task != "monitor" {
             return false;
         }
-        let _ = (rsc, node, op);
-        // Digest comparison is done in the digest module once implemented.
-        false
+        !matches!(
+            self.digest_cmp(rsc, op, node).rc,
+            crate::sched::digest::DigestResult::Match | crate::sched::digest::DigestResult::Unknown
+        )
     }
 
     fn process_expired_result(
