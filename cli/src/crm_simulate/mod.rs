@@ -157,7 +157,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             text.spacer();
         }
         text.begin_list("Current cluster status");
-        s.cluster_status_text(&mut text);
+        s.cluster_status_text(&mut text, true);
         text.end_list();
         printed = true;
     }
@@ -257,13 +257,15 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
                 text.item(None, l);
             }
             text.end_list();
-            if let Some(o) = &original {
+            if let Some(d) = &opts.use_date {
+                text.line(&format!("Setting effective cluster time: {d}"));
+            } else if let Some(o) = &original {
                 text.line(&format!("Using the original execution date of: {o}"));
             }
             let s = Scheduler::unpack(sim.cib.clone(), now);
             text.spacer();
             text.begin_list("Revised Cluster Status");
-            s.cluster_status_text(&mut text);
+            s.cluster_status_text(&mut text, false);
             text.end_list();
         }
         if let Some(f) = &opts.output_file {

@@ -144,7 +144,7 @@ impl Scheduler {
     }
 
     /// The one-line description of a primitive (`pcmk__native_output_string`).
-    pub fn primitive_line(&self, rsc: RscIdx, node: Option<NodeIdx>) -> String {
+    pub fn primitive_line(&self, rsc: RscIdx, node: Option<NodeIdx>, show_pending: bool) -> String {
         let r = &self.rscs[rsc];
         let class = r.xml.attr("class").unwrap_or("unknown");
         let kind = r.xml.attr("type").unwrap_or("unknown");
@@ -174,8 +174,20 @@ impl Scheduler {
                 s.push_str(role.text());
             }
         } else {
+            let pending = if show_pending {
+                match r.pending_action.as_deref() {
+                    Some("start") => Some("Starting"),
+                    Some("stop") => Some("Stopping"),
+                    Some("migrate_to") | Some("migrate_from") => Some("Migrating"),
+                    Some("promote") => Some("Promoting"),
+                    Some("demote") => Some("Demoting"),
+                    _ => None,
+                }
+            } else {
+                None
+            };
             s.push(' ');
-            s.push_str(self.displayable_role(rsc).text());
+            s.push_str(pending.unwrap_or_else(|| self.displayable_role(rsc).text()));
         }
         if let Some(n) = node {
             s.push(' ');
@@ -194,6 +206,9 @@ impl Scheduler {
             if r.lock_node == Some(n) {
                 flags.push("LOCKED".into());
             }
+        }
+        if show_pending && r.pending_action.as_deref() == Some("monitor") {
+            flags.push("Monitoring".into());
         }
         if let Some(tr) = r.meta("target-role") {
             match Role::parse(tr) {
@@ -257,7 +272,7 @@ impl Scheduler {
         None
     }
 
-    fn resource_out(&self, rsc: RscIdx, out: &mut TextOut) {
+    fn resource_out(&self, rsc: RscIdx, out: &mut TextOut, show_pending: bool) {
         let r = &self.rscs[rsc];
         match r.variant {
             Variant::Primitive => {
@@ -265,7 +280,7 @@ impl Scheduler {
                     return;
                 }
                 let node = self.current_node(rsc).or(r.pending_node);
-                out.item(None, &self.primitive_line(rsc, node));
+                out.item(None, &self.primitive_line(rsc, node, show_pending));
             }
             Variant::Group => {
                 let mut attrs: Vec<&str> = Vec::new();
@@ -285,7 +300,7 @@ impl Scheduler {
                 };
                 out.begin_list(&header);
                 for &c in &r.children {
-                    self.resource_out(c, out);
+                    self.resource_out(c, out, show_pending);
                 }
                 out.end_list();
             }
@@ -294,7 +309,7 @@ impl Scheduler {
     }
 
     /// Writes the node and resource sections of the cluster status.
-    pub fn cluster_status_text(&self, out: &mut TextOut) {
+    pub fn cluster_status_text(&self, out: &mut TextOut, show_pending: bool) {
         self.node_list(out);
         let mut header = false;
         for &r in &self.top {
@@ -307,7 +322,7 @@ impl Scheduler {
                 out.begin_list("Full List of Resources");
                 header = true;
             }
-            self.resource_out(r, out);
+            self.resource_out(r, out, show_pending);
         }
         if !header {
             out.spacer();

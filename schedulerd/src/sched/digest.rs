@@ -165,10 +165,10 @@ impl Scheduler {
         };
         let recorded_all = xml_op.attr("op-digest");
         let recorded_restart = xml_op.attr("op-restart-digest");
+        // A missing value on either side matches
         let restart_differs = match (&data.restart, recorded_restart) {
             (Some(c), Some(r)) => c != r,
-            (None, None) => false,
-            (None, Some(_)) | (Some(_), None) => true,
+            _ => false,
         };
         data.rc = if restart_differs {
             DigestResult::Restart
