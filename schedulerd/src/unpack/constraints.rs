@@ -342,9 +342,22 @@ impl Scheduler {
             },
         };
         if xml.child("resource_set").is_some() {
-            self.config_warn(format!(
-                "Colocation {id}: resource sets are not supported yet"
-            ));
+            let influence = xml.attr("influence").map(str::to_string);
+            let mut last: Option<Element> = None;
+            for set in xml.children_named("resource_set") {
+                let Some(set) = crate::nvset::resolve_idref(set, &self.input).cloned() else {
+                    return;
+                };
+                if set.id().is_none_or(str::is_empty) {
+                    self.config_err("Ignoring resource_set without id");
+                    continue;
+                }
+                self.unpack_colocation_set(&set, score, &id, influence.as_deref());
+                if let Some(l) = &last {
+                    self.colocate_rsc_sets(&id, l, &set, score, influence.as_deref());
+                }
+                last = Some(set);
+            }
             return;
         }
         let dep_id = xml.attr("rsc").unwrap_or("");
@@ -457,9 +470,34 @@ impl Scheduler {
     fn unpack_order(&mut self, xml: &Element) {
         if xml.child("resource_set").is_some() {
             let id = xml.id().unwrap_or("").to_string();
-            self.config_warn(format!(
-                "Ordering {id}: resource sets are not supported yet"
-            ));
+            let kind = self.order_kind(xml);
+            let symmetry = self.order_symmetry(xml, kind, None);
+            let invert = xml.attr("symmetrical").map(str::to_string);
+            let mut last: Option<Element> = None;
+            for set in xml.children_named("resource_set") {
+                let Some(set) = crate::nvset::resolve_idref(set, &self.input).cloned() else {
+                    return;
+                };
+                if self
+                    .unpack_order_set(&set, kind, invert.as_deref())
+                    .is_none()
+                {
+                    return;
+                }
+                if let Some(l) = &last {
+                    if self.order_rsc_sets(&id, l, &set, kind, symmetry).is_none() {
+                        return;
+                    }
+                    if symmetry == Symmetry::Symmetric
+                        && self
+                            .order_rsc_sets(&id, &set, l, kind, Symmetry::SymmetricInverse)
+                            .is_none()
+                    {
+                        return;
+                    }
+                }
+                last = Some(set);
+            }
             return;
         }
         let id = xml.id().unwrap_or("").to_string();
@@ -529,6 +567,367 @@ impl Scheduler {
                 )),
             }
         }
+    }
+
+    /// The resources of a set, in order; `None` (after an error) when one
+    /// does not exist.
+    fn set_resources(&mut self, set: &Element, context: &str) -> Option<Vec<RscIdx>> {
+        let mut out = Vec::new();
+        for r in set.children_named("resource_ref") {
+            let rid = r.id().unwrap_or("");
+            match self.constraint_rsc(rid) {
+                Some(x) => out.push(x),
+                None => {
+                    self.config_err(format!("{context}: No resource found for {rid}"));
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn unpack_colocation_set(
+        &mut self,
+        set: &Element,
+        score: i32,
+        coloc_id: &str,
+        influence: Option<&str>,
+    ) {
+        let set_id = set.id().unwrap_or("").to_string();
+        let local_score = match set.attr("score") {
+            None => score,
+            Some(s) => match parse_score(s) {
+                Some(v) => v,
+                None => {
+                    self.config_err(format!("Ignoring colocation '{coloc_id}' for set '{set_id}' because '{s}' is not a valid score"));
+                    return;
+                }
+            },
+        };
+        if local_score == 0 {
+            return;
+        }
+        let with_previous = set
+            .attr("ordering")
+            .is_none_or(|o| o.eq_ignore_ascii_case("group"));
+        if set.attr("sequential").and_then(parse_bool) == Some(false) {
+            return;
+        }
+        let Some(role) = self.constraint_role(coloc_id, set.attr("role")) else {
+            return;
+        };
+        let mut resources = Vec::new();
+        for r in set.children_named("resource_ref") {
+            let rid = r.id().unwrap_or("");
+            match self.constraint_rsc(rid) {
+                Some(x) => resources.push(x),
+                None => {
+                    self.config_err(format!(
+                        "Ignoring {rid} and later resources in set {set_id}: No such resource"
+                    ));
+                    break;
+                }
+            }
+        }
+        if local_score > 0 {
+            let mut other: Option<RscIdx> = None;
+            for &resource in &resources {
+                if let Some(o) = other {
+                    let flags =
+                        ColocFlags::EXPLICIT | self.unpack_influence(coloc_id, resource, influence);
+                    if with_previous {
+                        self.new_colocation(
+                            &set_id,
+                            None,
+                            local_score,
+                            resource,
+                            o,
+                            role,
+                            role,
+                            flags,
+                        );
+                    } else {
+                        self.new_colocation(
+                            &set_id,
+                            None,
+                            local_score,
+                            o,
+                            resource,
+                            role,
+                            role,
+                            flags,
+                        );
+                    }
+                }
+                other = Some(resource);
+            }
+        } else {
+            for (i, &resource) in resources.iter().enumerate() {
+                let flags =
+                    ColocFlags::EXPLICIT | self.unpack_influence(coloc_id, resource, influence);
+                for &o in &resources[..i] {
+                    if self.rscs[o].id == self.rscs[resource].id {
+                        break;
+                    }
+                    self.new_colocation(&set_id, None, local_score, resource, o, role, role, flags);
+                }
+            }
+        }
+    }
+
+    fn colocate_rsc_sets(
+        &mut self,
+        id: &str,
+        set1: &Element,
+        set2: &Element,
+        score: i32,
+        influence: Option<&str>,
+    ) {
+        if score == 0 {
+            return;
+        }
+        let Some(role1) = self.constraint_role(id, set1.attr("role")) else {
+            return;
+        };
+        let Some(role2) = self.constraint_role(id, set2.attr("role")) else {
+            return;
+        };
+        let seq = |s: &Element| s.attr("sequential").and_then(parse_bool).unwrap_or(true);
+        let refs = |s: &Element| -> Vec<String> {
+            s.children_named("resource_ref")
+                .filter_map(|r| r.id().map(str::to_string))
+                .collect()
+        };
+        let (refs1, refs2) = (refs(set1), refs(set2));
+        let mut rsc1 = None;
+        if seq(set1) {
+            if let Some(first) = refs1.first() {
+                match self.constraint_rsc(first) {
+                    Some(r) => rsc1 = Some(r),
+                    None => {
+                        self.config_err(format!("Ignoring colocation of set with set because first resource {first} not found"));
+                        return;
+                    }
+                }
+            }
+        }
+        let mut rsc2 = None;
+        if seq(set2) {
+            let last = refs2.last().cloned().unwrap_or_default();
+            match self.constraint_rsc(&last) {
+                Some(r) => rsc2 = Some(r),
+                None => {
+                    self.config_err(format!(
+                        "Ignoring colocation of set with set because last resource {last} not found"
+                    ));
+                    return;
+                }
+            }
+        }
+        match (rsc1, rsc2) {
+            (Some(r1), Some(r2)) => {
+                let flags = ColocFlags::EXPLICIT | self.unpack_influence(id, r1, influence);
+                self.new_colocation(id, None, score, r1, r2, role1, role2, flags);
+            }
+            (Some(r1), None) => {
+                let flags = ColocFlags::EXPLICIT | self.unpack_influence(id, r1, influence);
+                for rid in &refs2 {
+                    if let Some(r2) = self.constraint_rsc(rid) {
+                        self.new_colocation(id, None, score, r1, r2, role1, role2, flags);
+                    }
+                }
+            }
+            (None, Some(r2)) => {
+                for rid in &refs1 {
+                    if let Some(r1) = self.constraint_rsc(rid) {
+                        let flags = ColocFlags::EXPLICIT | self.unpack_influence(id, r1, influence);
+                        self.new_colocation(id, None, score, r1, r2, role1, role2, flags);
+                    }
+                }
+            }
+            (None, None) => {
+                for rid1 in &refs1 {
+                    let Some(r1) = self.constraint_rsc(rid1) else {
+                        continue;
+                    };
+                    let flags = ColocFlags::EXPLICIT | self.unpack_influence(id, r1, influence);
+                    for rid2 in &refs2 {
+                        if let Some(r2) = self.constraint_rsc(rid2) {
+                            self.new_colocation(id, None, score, r1, r2, role1, role2, flags);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn unpack_order_set(
+        &mut self,
+        set: &Element,
+        parent_kind: OrderKind,
+        parent_symmetrical: Option<&str>,
+    ) -> Option<()> {
+        let id = set.id().unwrap_or("").to_string();
+        let action = set.attr("action").unwrap_or("start").to_string();
+        let local_kind = if set.has_attr("kind") {
+            self.order_kind(set)
+        } else {
+            parent_kind
+        };
+        let sequential = is_true(Some(set.attr("sequential").unwrap_or("1")));
+        let symmetry = self.order_symmetry(set, parent_kind, parent_symmetrical);
+        let flags = flags_for_kind(local_kind, &action, symmetry);
+        let resources = self.set_resources(set, &id)?;
+        if resources.len() == 1 {
+            return Some(());
+        }
+        let mut last: Option<RscIdx> = None;
+        for (i, &resource) in resources.iter().enumerate() {
+            if local_kind == OrderKind::Serialize {
+                for &then in &resources[i + 1..] {
+                    self.order_rsc_actions(resource, &action, then, &action, flags);
+                }
+            } else if sequential {
+                if let Some(l) = last {
+                    self.order_rsc_actions(l, &action, resource, &action, flags);
+                }
+                last = Some(resource);
+            }
+        }
+        if symmetry == Symmetry::Asymmetric {
+            return Some(());
+        }
+        let Some(inverse) = invert_action(&action) else {
+            return Some(());
+        };
+        let flags = flags_for_kind(local_kind, inverse, Symmetry::SymmetricInverse);
+        let mut last: Option<RscIdx> = None;
+        for &resource in &resources {
+            if sequential {
+                if let Some(l) = last {
+                    self.order_rsc_actions(resource, inverse, l, inverse, flags);
+                }
+                last = Some(resource);
+            }
+        }
+        Some(())
+    }
+
+    fn order_rsc_sets(
+        &mut self,
+        id: &str,
+        set1: &Element,
+        set2: &Element,
+        kind: OrderKind,
+        symmetry: Symmetry,
+    ) -> Option<()> {
+        let mut action1 = set1.attr("action").unwrap_or("start").to_string();
+        let mut action2 = set2.attr("action").unwrap_or("start").to_string();
+        let mut require_all = set1
+            .attr("require-all")
+            .and_then(parse_bool)
+            .unwrap_or(true);
+        if symmetry == Symmetry::SymmetricInverse {
+            action1 = invert_action(&action1).unwrap_or("").to_string();
+            action2 = invert_action(&action2).unwrap_or("").to_string();
+        }
+        if action1 == "stop" || action1 == "demote" {
+            require_all = true;
+        }
+        let flags = flags_for_kind(kind, &action1, symmetry);
+        let refs = |s: &Element| -> Vec<String> {
+            s.children_named("resource_ref")
+                .filter_map(|r| r.id().map(str::to_string))
+                .collect()
+        };
+        let (refs1, refs2) = (refs(set1), refs(set2));
+        let lookup = |s: &mut Scheduler, rid: &str| -> Option<RscIdx> {
+            let r = s.constraint_rsc(rid);
+            if r.is_none() {
+                s.config_err(format!("{id}: No resource found for {rid}"));
+            }
+            r
+        };
+        if !require_all {
+            let task = format!("one-or-more:{}", set1.id().unwrap_or(""));
+            let unordered = self.get_pseudo_op(&task);
+            self.actions[unordered].required_runnable_before = 1;
+            for rid in &refs1 {
+                let r1 = lookup(self, rid)?;
+                let key = crate::model::op_key(&self.rscs[r1].id, &action1, 0);
+                self.new_ordering(
+                    Some(r1),
+                    Some(key),
+                    None,
+                    None,
+                    None,
+                    Some(unordered),
+                    RelFlags::MIN_RUNNABLE | RelFlags::FIRST_IMPLIES_THEN_GRAPHED,
+                );
+            }
+            for rid in &refs2 {
+                let r2 = lookup(self, rid)?;
+                let key = crate::model::op_key(&self.rscs[r2].id, &action2, 0);
+                self.new_ordering(
+                    None,
+                    None,
+                    Some(unordered),
+                    Some(r2),
+                    Some(key),
+                    None,
+                    flags | RelFlags::UNRUNNABLE_FIRST_BLOCKS,
+                );
+            }
+            return Some(());
+        }
+        let explicit_seq = |s: &Element| s.attr("sequential").and_then(parse_bool) == Some(true);
+        let mut rsc1 = None;
+        if explicit_seq(set1) {
+            let pick = if symmetry == Symmetry::SymmetricInverse {
+                refs1.first()
+            } else {
+                refs1.last()
+            };
+            if let Some(rid) = pick {
+                rsc1 = Some(lookup(self, rid)?);
+            }
+        }
+        let mut rsc2 = None;
+        if explicit_seq(set2) {
+            let pick = if symmetry == Symmetry::SymmetricInverse {
+                refs2.last()
+            } else {
+                refs2.first()
+            };
+            if let Some(rid) = pick {
+                rsc2 = Some(lookup(self, rid)?);
+            }
+        }
+        match (rsc1, rsc2) {
+            (Some(r1), Some(r2)) => self.order_rsc_actions(r1, &action1, r2, &action2, flags),
+            (Some(r1), None) => {
+                for rid in &refs2 {
+                    let r2 = lookup(self, rid)?;
+                    self.order_rsc_actions(r1, &action1, r2, &action2, flags);
+                }
+            }
+            (None, Some(r2)) => {
+                for rid in &refs1 {
+                    let r1 = lookup(self, rid)?;
+                    self.order_rsc_actions(r1, &action1, r2, &action2, flags);
+                }
+            }
+            (None, None) => {
+                for rid1 in &refs1 {
+                    let r1 = lookup(self, rid1)?;
+                    for rid2 in &refs2 {
+                        let r2 = lookup(self, rid2)?;
+                        self.order_rsc_actions(r1, &action1, r2, &action2, flags);
+                    }
+                }
+            }
+        }
+        Some(())
     }
 
     fn minimum_first_instances(&self, rsc: RscIdx, xml: &Element) -> i32 {

@@ -230,7 +230,7 @@ impl Scheduler {
             self.fence_node(node, "peer has not been seen by the cluster", false);
             return false;
         }
-        if join == Some("nack") {
+        if join == Some("banned") {
             self.fence_node(node, "peer failed Pacemaker membership criteria", false);
         } else if terminate {
             if member <= 0 && online <= 0 && join == Some("down") {
