@@ -36,6 +36,9 @@ pub struct ScheduleOptions {
     pub show_scores: bool,
     /// Record utilization lines (`crm_simulate -U`).
     pub show_utilization: bool,
+    /// The CIB was sanitized (private parameters replaced), as simulations
+    /// assume: ignore changes only the private parameters show.
+    pub sanitized: bool,
 }
 
 /// The result of scheduling a CIB.
@@ -49,11 +52,11 @@ pub struct Schedule {
 
 /// Computes the transition for a CIB.
 pub fn schedule(cib: &Element, opts: &ScheduleOptions) -> Schedule {
-    let mut s = Scheduler::unpack(cib.clone(), opts.now);
-    s.flags
-        .put(model::SchedFlags::OUTPUT_SCORES, opts.show_scores);
-    s.flags
-        .put(model::SchedFlags::SHOW_UTILIZATION, opts.show_utilization);
+    let mut flags = model::SchedFlags::default();
+    flags.put(model::SchedFlags::OUTPUT_SCORES, opts.show_scores);
+    flags.put(model::SchedFlags::SHOW_UTILIZATION, opts.show_utilization);
+    flags.put(model::SchedFlags::SANITIZED, opts.sanitized);
+    let mut s = Scheduler::unpack_with(cib.clone(), opts.now, flags);
     s.schedule();
     let graph = s.create_graph(1);
     Schedule {

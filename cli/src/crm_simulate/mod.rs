@@ -201,6 +201,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             now,
             show_scores: opts.show_scores,
             show_utilization: opts.show_utilization,
+            sanitized: true,
         };
         let mut result = schedule(&cib, &sched_opts);
         if opts.show_scores {

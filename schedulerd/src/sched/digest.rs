@@ -31,6 +31,65 @@ pub struct DigestData {
     pub all: String,
     /// Digest of the non-reloadable parameters, when recorded.
     pub restart: Option<String>,
+    /// Digest without the private parameters.
+    pub secure: Option<String>,
+}
+
+/// Pacemaker-defined fencing parameters (`pcmk_stonith_param`).
+fn is_fence_param(name: &str) -> bool {
+    if name == "provides" || name == "stonith-timeout" {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix("pcmk_") else {
+        return false;
+    };
+    if matches!(
+        name,
+        "pcmk_action_limit"
+            | "pcmk_delay_base"
+            | "pcmk_delay_max"
+            | "pcmk_host_argument"
+            | "pcmk_host_check"
+            | "pcmk_host_list"
+            | "pcmk_host_map"
+    ) {
+        return true;
+    }
+    match rest.find('_') {
+        Some(i) => matches!(&rest[i..], "_action" | "_timeout" | "_retries"),
+        None => false,
+    }
+}
+
+/// Removes the attributes that never count in digests, keeping the timeout
+/// of recurring operations (`pcmk__filter_op_for_digest`).
+fn filter_for_digest(all: &mut Vec<(String, String)>) {
+    let interval = all
+        .iter()
+        .find(|(k, _)| k == "CRM_meta_interval")
+        .and_then(|(_, v)| parse_ll(v))
+        .unwrap_or(0);
+    let timeout = if interval != 0 {
+        all.iter()
+            .find(|(k, _)| k == "CRM_meta_timeout")
+            .map(|(_, v)| v.clone())
+    } else {
+        None
+    };
+    all.retain(|(k, _)| {
+        !k.starts_with("CRM_meta_")
+            && !matches!(
+                k.as_str(),
+                "id" | "crm_feature_set"
+                    | "op-digest"
+                    | "on_node"
+                    | "on_node_uuid"
+                    | "pcmk_external_ip"
+            )
+    });
+    if let Some(t) = timeout {
+        all.push(("CRM_meta_timeout".into(), t));
+    }
 }
 
 impl Scheduler {
@@ -92,36 +151,16 @@ impl Scheduler {
             }
             put(&mut all, &format!("CRM_meta_{}", k.replace('-', "_")), v);
         }
-        // Filter as for digests: no meta except the timeout of recurring ops
-        let interval = all
-            .iter()
-            .find(|(k, _)| k == "CRM_meta_interval")
-            .and_then(|(_, v)| parse_ll(v))
-            .unwrap_or(0);
-        let timeout = if interval != 0 {
-            all.iter()
-                .find(|(k, _)| k == "CRM_meta_timeout")
-                .map(|(_, v)| v.clone())
-        } else {
-            None
-        };
-        all.retain(|(k, _)| {
-            !k.starts_with("CRM_meta_")
-                && !matches!(
-                    k.as_str(),
-                    "id" | "crm_feature_set"
-                        | "op-digest"
-                        | "on_node"
-                        | "on_node_uuid"
-                        | "pcmk_external_ip"
-                )
-        });
-        if let Some(t) = timeout {
-            all.push(("CRM_meta_timeout".into(), t));
-        }
+        let unfiltered = all.clone();
+        filter_for_digest(&mut all);
         let mut el = Element::new("parameters");
         el.attrs = all;
         let digest_all = digest_op_params(&el);
+        let secure = if self.has(crate::model::SchedFlags::SANITIZED) {
+            Some(self.secure_digest(rsc, &params, &unfiltered, xml_op))
+        } else {
+            None
+        };
         let mut restart = None;
         if let Some(op) = xml_op {
             if op.attr("op-restart-digest").is_some() {
@@ -137,7 +176,50 @@ impl Scheduler {
             rc,
             all: digest_all,
             restart,
+            secure,
         }
+    }
+
+    /// The digest without private parameters (`calculate_secure_digest`).
+    fn secure_digest(
+        &self,
+        rsc: RscIdx,
+        params: &HashMap<String, String>,
+        unfiltered: &[(String, String)],
+        xml_op: Option<&Element>,
+    ) -> String {
+        let version = xml_op
+            .and_then(|o| o.attr("crm_feature_set"))
+            .or_else(|| self.input.attr("crm_feature_set"))
+            .unwrap_or(crate::graph::CRM_FEATURE_SET);
+        let old_version =
+            pcmk_common::values::compare_versions(Some(version), Some("3.16.0")).is_lt();
+        let secure_list = match xml_op {
+            None => Some(" passwd password user "),
+            Some(o) => o.attr("op-secure-params"),
+        };
+        let mut secure: Vec<(String, String)> = if old_version {
+            let mut v: Vec<(String, String)> =
+                params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            v.sort();
+            v
+        } else {
+            unfiltered.to_vec()
+        };
+        if let Some(list) = secure_list {
+            let names: Vec<&str> = list.split(' ').collect();
+            secure.retain(|(k, _)| !names.contains(&k.as_str()));
+        }
+        if old_version && self.rscs[rsc].class().eq_ignore_ascii_case("stonith") {
+            secure.retain(|(k, _)| !is_fence_param(k));
+        }
+        filter_for_digest(&mut secure);
+        if old_version {
+            secure.retain(|(k, _)| k != "CRM_meta_timeout");
+        }
+        let mut el = Element::new("parameters");
+        el.attrs = secure;
+        digest_op_params(&el)
     }
 
     /// Compares an operation's recorded digests with the configuration
@@ -211,6 +293,13 @@ impl Scheduler {
                 task
             };
         let data = self.digest_cmp(rsc, op, node);
+        let only_sanitized = self.has(crate::model::SchedFlags::SANITIZED)
+            && data.rc != DigestResult::Match
+            && op.attr("op-secure-digest").is_some()
+            && data.secure.as_deref() == op.attr("op-secure-digest");
+        if only_sanitized {
+            return false;
+        }
         match data.rc {
             DigestResult::Restart => {
                 self.force_restart(rsc, &task, interval);

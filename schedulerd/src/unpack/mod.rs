@@ -21,7 +21,14 @@ use crate::values::is_true;
 impl Scheduler {
     /// Unpacks a CIB (configuration and status) at time `now`.
     pub fn unpack(input: Element, now: i64) -> Scheduler {
+        Scheduler::unpack_with(input, now, SchedFlags::default())
+    }
+
+    /// Unpacks a CIB with some scheduler flags set from the start
+    /// (scores output, sanitized simulation).
+    pub fn unpack_with(input: Element, now: i64, flags: SchedFlags) -> Scheduler {
         let mut s = Scheduler::new(input, now);
+        s.flags = flags;
         s.flags
             .put(SchedFlags::QUORATE, is_true(s.input.attr("have-quorum")));
         let cfg = s.input.child("configuration").cloned();

@@ -352,7 +352,7 @@ impl Scheduler {
                 if self.now >= last_run + expiration {
                     expired = true;
                 }
-                let (fc, last_fail) = self.failcount(node, rsc, FcMode::Effective);
+                let (fc, last_fail) = self.failcount_for(node, rsc, FcMode::Effective, Some(op));
                 unexpired_fc = fc;
                 let recheck = last_fail + expiration + 1;
                 if fc > 0 && self.now < recheck {
@@ -362,7 +362,7 @@ impl Scheduler {
         }
         let mut clear_reason = None;
         if expired {
-            let (fc_all, _) = self.failcount(node, rsc, FcMode::All);
+            let (fc_all, _) = self.failcount_for(node, rsc, FcMode::All, Some(op));
             if fc_all > 0 {
                 if unexpired_fc == 0 {
                     clear_reason = Some("it expired");
