@@ -3,3 +3,8 @@
 //! over Unix sockets in the run directory.
 
 pub mod uds;
+/// The scheduler daemon's API (`schedulerd.proto`).
+#[allow(missing_docs, clippy::all)]
+pub mod schedulerd {
+    tonic::include_proto!("pacemaker.schedulerd");
+}

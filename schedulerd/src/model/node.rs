@@ -57,6 +57,8 @@ pub struct Node {
     pub attrs: HashMap<String, String>,
     /// Utilization capacities.
     pub utilization: Vec<(String, String)>,
+    /// Remaining capacity per utilization attribute while assigning.
+    pub capacity: HashMap<String, i32>,
     /// Primitives active here, in the order they were found.
     pub running: Vec<RscIdx>,
     /// Number of resources assigned here so far.
@@ -91,6 +93,7 @@ impl Node {
             probes_allowed: true,
             attrs: HashMap::new(),
             utilization: Vec::new(),
+            capacity: HashMap::new(),
             running: Vec::new(),
             num_resources: 0,
             priority: 0,

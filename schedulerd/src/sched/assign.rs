@@ -29,6 +29,12 @@ impl Scheduler {
             return s2.cmp(&s1);
         }
         if self.placement_strategy != "minimal" {
+            if self.placement_strategy == "balanced" {
+                let r = self.compare_node_capacities(a, b);
+                if r != 0 {
+                    return r.cmp(&0);
+                }
+            }
             let r = self.nodes[a]
                 .num_resources
                 .cmp(&self.nodes[b].num_resources);
@@ -63,7 +69,12 @@ impl Scheduler {
     }
 
     /// Whether a node can run the resource (with its score considered).
-    fn node_available_for(&self, rsc: RscIdx, node: NodeIdx, consider_score: bool) -> bool {
+    pub(crate) fn node_available_for(
+        &self,
+        rsc: RscIdx,
+        node: NodeIdx,
+        consider_score: bool,
+    ) -> bool {
         if !self.nodes[node].available() {
             return false;
         }
@@ -76,6 +87,8 @@ impl Scheduler {
         prefer: Option<NodeIdx>,
         stop_if_fail: bool,
     ) -> bool {
+        let most_free = self.ban_insufficient_capacity(rsc);
+        let prefer = prefer.or(most_free);
         if !self.rscs[rsc].has(RscFlags::UNASSIGNED) {
             return self.rscs[rsc].assigned.is_some();
         }
@@ -178,6 +191,7 @@ impl Scheduler {
         if let Some(a) = self.allowed_slot(rsc, n) {
             a.count += 1;
         }
+        self.consume_capacity(n, rsc);
         changed
     }
 
@@ -187,6 +201,7 @@ impl Scheduler {
         if self.rscs[rsc].children.is_empty() {
             if let Some(old) = self.rscs[rsc].assigned.take() {
                 self.nodes[old].num_resources = self.nodes[old].num_resources.saturating_sub(1);
+                self.release_capacity(old, rsc);
             }
             return;
         }

@@ -55,6 +55,9 @@ impl Scheduler {
             "monitor",
             RelFlags::IF_ON_SAME_NODE | RelFlags::THEN_CANCELS_FIRST,
         );
+        if !self.rscs[rsc].utilization.is_empty() && self.uses_utilization() {
+            self.create_utilization_constraints(rsc);
+        }
         if self.rscs[rsc].has(RscFlags::REMOTE_CONNECTION)
             || self.rscs[rsc].has(RscFlags::FENCE_DEVICE)
         {

@@ -12,6 +12,9 @@ mod migration;
 mod ordering;
 mod probes;
 mod recurring;
+mod utilization;
+
+pub use utilization::utilization_value;
 
 use crate::model::{NodeIdx, RscFlags, RscIdx, SchedFlags, Scheduler};
 use crate::unpack::failcount::FcMode;
@@ -32,6 +35,9 @@ impl Scheduler {
     }
 
     fn assign_resources(&mut self) {
+        if self.uses_utilization() {
+            self.sort_resources();
+        }
         for r in self.top.clone() {
             if self.rscs[r].has(RscFlags::REMOTE_CONNECTION) {
                 let target = self.rscs[r].partial_migration_target;

@@ -150,7 +150,9 @@ impl Scheduler {
         for (k, v) in util {
             let u = &mut self.nodes[node].utilization;
             if !u.iter().any(|(n, _)| *n == k) {
-                u.push((k, v));
+                let value = crate::sched::utilization_value(Some(&v));
+                self.nodes[node].capacity.insert(k.clone(), value);
+                self.nodes[node].utilization.push((k, v));
             }
         }
         if self.nodes[node].attr("#site-name").is_none() {
