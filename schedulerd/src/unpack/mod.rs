@@ -7,6 +7,7 @@ pub(crate) mod history;
 mod migration;
 mod nodes;
 pub mod ops;
+mod remote;
 mod resources;
 mod status;
 
@@ -36,6 +37,7 @@ impl Scheduler {
         s.rsc_defaults = cfg.as_ref().and_then(|c| c.child("rsc_defaults")).cloned();
         s.unpack_config();
         s.unpack_nodes();
+        s.unpack_remote_nodes();
         s.unpack_resources();
         s.unpack_status();
         for r in s.top.clone() {

@@ -51,6 +51,10 @@ impl Scheduler {
                 )),
             }
         }
+        for r in self.top.clone() {
+            self.unpack_launcher(r);
+            self.link_remote_node(r);
+        }
         // Stable sort by priority, highest first
         let mut top = std::mem::take(&mut self.top);
         top.sort_by(|a, b| self.rscs[*b].priority.cmp(&self.rscs[*a].priority));
@@ -62,6 +66,51 @@ impl Scheduler {
                  Either configure some or disable fencing with the fencing-enabled option. \
                  NOTE: Clusters with shared data need fencing to ensure data integrity.",
             );
+        }
+    }
+
+    /// Links a resource to the resource that launches it (its `container`
+    /// meta-attribute; `unpack_launcher`).
+    fn unpack_launcher(&mut self, rsc: RscIdx) {
+        if !self.rscs[rsc].children.is_empty() {
+            for c in self.rscs[rsc].children.clone() {
+                self.unpack_launcher(c);
+            }
+            return;
+        }
+        let Some(lid) = self.rscs[rsc].meta.get("container").cloned() else {
+            return;
+        };
+        if lid == self.rscs[rsc].id {
+            return;
+        }
+        match self.rsc_by_id.get(&lid).copied() {
+            Some(l) => {
+                self.rscs[rsc].launcher = Some(l);
+                self.rscs[l].launched.push(rsc);
+            }
+            None => self.config_err(format!(
+                "Resource {}: Unknown container {lid}",
+                self.rscs[rsc].id
+            )),
+        }
+    }
+
+    /// Links a remote connection to its node (`link_rsc2remotenode`).
+    fn link_remote_node(&mut self, rsc: RscIdx) {
+        if !self.rscs[rsc].has(RscFlags::REMOTE_CONNECTION) {
+            return;
+        }
+        let Some(node) = self.find_node(&self.rscs[rsc].id.clone()) else {
+            return;
+        };
+        self.nodes[node].remote_rsc = Some(rsc);
+        if self.rscs[rsc].launcher.is_none() {
+            self.handle_startup_fencing(node);
+        } else {
+            self.nodes[node]
+                .attrs
+                .insert("#kind".into(), "container".into());
         }
     }
 
