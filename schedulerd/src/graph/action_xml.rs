@@ -79,6 +79,9 @@ impl Scheduler {
             if let Some(n) = node {
                 xml.set_attr("on_node", self.nodes[n].name.clone());
                 xml.set_attr("on_node_uuid", self.nodes[n].id.clone());
+                if let Some(router) = self.connection_host_for_action(action) {
+                    xml.set_attr("router_node", self.nodes[router].name.clone());
+                }
                 let (nm, id) = (self.nodes[n].name.clone(), self.nodes[n].id.clone());
                 let m = &mut self.actions[action].meta;
                 m.insert("on_node".into(), nm);
@@ -190,6 +193,15 @@ impl Scheduler {
                 }
                 cur = pr.parent;
             }
+        }
+        if let (Some(r), Some(host)) = (a.rsc, self.guest_host_for_action(action)) {
+            if let Some(v) = self.rscs[r].meta("container-attribute-target") {
+                attrs.insert("CRM_meta_container_attribute_target".into(), v.to_string());
+            }
+            attrs.insert(
+                "CRM_meta_physical_host".into(),
+                self.nodes[host].name.clone(),
+            );
         }
         let mut el = Element::new("attributes");
         for (k, v) in attrs {

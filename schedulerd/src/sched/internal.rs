@@ -58,6 +58,9 @@ impl Scheduler {
         if !self.rscs[rsc].utilization.is_empty() && self.uses_utilization() {
             self.create_utilization_constraints(rsc);
         }
+        if let Some(launcher) = self.rscs[rsc].launcher {
+            self.launcher_internal_constraints(rsc, launcher);
+        }
         if self.rscs[rsc].has(RscFlags::REMOTE_CONNECTION)
             || self.rscs[rsc].has(RscFlags::FENCE_DEVICE)
         {
@@ -255,5 +258,61 @@ impl Scheduler {
         self.custom_action(Some(rsc), key, "delete", Some(node), optional);
         self.order_rsc_actions(rsc, "stop", rsc, "delete", flag);
         self.order_rsc_actions(rsc, "delete", rsc, "start", flag);
+    }
+
+    /// Keeps a launched resource with its launcher, or on the guest node
+    /// the launcher provides.
+    fn launcher_internal_constraints(&mut self, rsc: RscIdx, launcher: RscIdx) {
+        let mut remote = None;
+        if self.rscs[rsc].has(RscFlags::REMOTE_CONNECTION) {
+            self.avoid_remote_nodes(launcher);
+            self.order_rsc_actions(launcher, "monitor", rsc, "stop", RelFlags::ORDERED);
+        } else if self.rscs[launcher].has(RscFlags::REMOTE_CONNECTION) {
+            remote = Some(launcher);
+        } else if self.has(crate::model::SchedFlags::HAVE_REMOTE_NODES) {
+            remote = self.rscs[launcher]
+                .launched
+                .iter()
+                .copied()
+                .find(|&l| self.rscs[l].has(RscFlags::REMOTE_CONNECTION));
+        }
+        if let Some(remote) = remote {
+            for n in 0..self.rscs[rsc].allowed.len() {
+                if self.nodes[n].remote_rsc != Some(remote) {
+                    if let Some(a) = self.rscs[rsc].allowed[n].as_mut() {
+                        a.score = -INFINITY;
+                    }
+                }
+            }
+        } else {
+            self.order_rsc_actions(
+                launcher,
+                "start",
+                rsc,
+                "start",
+                RelFlags::FIRST_IMPLIES_THEN | RelFlags::UNRUNNABLE_FIRST_BLOCKS,
+            );
+            self.order_rsc_actions(rsc, "stop", launcher, "stop", RelFlags::THEN_IMPLIES_FIRST);
+            self.new_colocation(
+                "#resource-with-container",
+                None,
+                INFINITY,
+                rsc,
+                launcher,
+                Role::Unknown,
+                Role::Unknown,
+                ColocFlags::INFLUENCE,
+            );
+        }
+    }
+
+    fn avoid_remote_nodes(&mut self, rsc: RscIdx) {
+        for i in 0..self.rscs[rsc].allowed.len() {
+            if self.nodes[i].remote_rsc.is_some() {
+                if let Some(a) = self.rscs[rsc].allowed[i].as_mut() {
+                    a.score = -INFINITY;
+                }
+            }
+        }
     }
 }

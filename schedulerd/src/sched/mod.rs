@@ -12,6 +12,7 @@ mod migration;
 mod ordering;
 mod probes;
 mod recurring;
+mod remote;
 mod utilization;
 
 pub use utilization::utilization_value;
@@ -30,6 +31,7 @@ impl Scheduler {
         self.handle_rsc_config_changes();
         self.assign_resources();
         self.schedule_resource_actions();
+        self.order_remote_connection_actions();
         self.schedule_fencing_and_shutdowns();
         self.apply_orderings();
     }

@@ -13,10 +13,7 @@ impl Scheduler {
             let node = self.node_order[i];
             let n = &self.nodes[node];
             if !n.online {
-                let failed_remote = self.is_remote_node(node)
-                    && n.remote_rsc
-                        .is_some_and(|r| self.rscs[r].has(RscFlags::FAILED));
-                if failed_remote {
+                if self.is_failed_remote_node(node) {
                     self.fence_node(node, "the connection is unrecoverable", false);
                 }
                 continue;
