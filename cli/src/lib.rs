@@ -1,3 +1,4 @@
 //! Pacemaker's and Corosync's command-line tools.
 
 pub mod crm_simulate;
+pub mod crm_verify;
