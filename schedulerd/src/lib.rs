@@ -89,7 +89,7 @@ fn unpack(cib: &Element, opts: &ScheduleOptions) -> Scheduler {
     flags.put(model::SchedFlags::OUTPUT_SCORES, opts.show_scores);
     flags.put(model::SchedFlags::SHOW_UTILIZATION, opts.show_utilization);
     flags.put(model::SchedFlags::SANITIZED, opts.sanitized);
-    Scheduler::unpack_with(cib.clone(), opts.now, flags)
+    Scheduler::unpack_with(std::sync::Arc::new(cib.clone()), opts.now, flags)
 }
 
 /// Computes the transition for a CIB.

@@ -10,7 +10,8 @@ use crate::values::{is_true, parse_bool, parse_ll};
 impl Scheduler {
     /// Unpacks the status section.
     pub(crate) fn unpack_status(&mut self) {
-        let Some(status) = self.input.child("status").cloned() else {
+        let input = self.input.clone();
+        let Some(status) = input.child("status") else {
             return;
         };
         for state in status.children_named("node_state") {
