@@ -17,9 +17,9 @@ impl Scheduler {
         for state in status.children_named("node_state") {
             self.unpack_node_state(state);
         }
-        while self.unpack_node_history(&status, false) {}
+        while self.unpack_node_history(status, false) {}
         let fence = self.has(SchedFlags::FENCING_ENABLED);
-        self.unpack_node_history(&status, fence);
+        self.unpack_node_history(status, fence);
 
         for i in 0..self.node_order.len() {
             let n = self.node_order[i];
