@@ -3,8 +3,21 @@
 //! over Unix sockets in the run directory.
 
 pub mod uds;
-/// The scheduler daemon's API (`schedulerd.proto`).
+
+/// The executor's API (pacemaker-execd).
+#[allow(missing_docs, clippy::all)]
+pub mod execd {
+    tonic::include_proto!("pcmk.execd");
+}
+
+/// The fencer's API (pacemaker-fenced).
+#[allow(missing_docs, clippy::all)]
+pub mod fenced {
+    tonic::include_proto!("pcmk.fenced");
+}
+
+/// The scheduler's API (pacemaker-schedulerd).
 #[allow(missing_docs, clippy::all)]
 pub mod schedulerd {
-    tonic::include_proto!("pacemaker.schedulerd");
+    tonic::include_proto!("pcmk.schedulerd");
 }

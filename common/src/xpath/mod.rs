@@ -3,7 +3,7 @@
 //! `cibadmin --xpath`, `crm_resource`, `crm_attribute`, pcs and crmsh
 //! address CIB elements with XPath 1.0 expressions that Pacemaker evaluates
 //! with libxml2. This module implements XPath 1.0 over
-//! [`Element`](crate::xml::Element) trees: absolute and relative location
+//! [`crate::xml::Element`] trees: absolute and relative location
 //! paths, `//`, `.`, `..`, `*`, every axis but `namespace`, node tests
 //! (`node()`, `text()`, `comment()`), predicates (numeric and boolean),
 //! `and`/`or`, comparisons, arithmetic, `|` unions, filter expressions and
@@ -46,6 +46,7 @@ use doc::{Doc, Item, Kind};
 use eval::{Ctx, Value};
 
 pub use parser::MAX_NESTING;
+pub(crate) use path::push_step as push_element_step;
 pub use path::{NodePath, element_xpath, remove_nodes};
 
 /// Why an XPath expression could not be parsed or evaluated.
