@@ -34,3 +34,9 @@ pub mod execd {
 pub mod fenced {
     tonic::include_proto!("pcmk.fenced");
 }
+
+/// The scheduler's API (pacemaker-schedulerd).
+#[allow(missing_docs, clippy::all)]
+pub mod schedulerd {
+    tonic::include_proto!("pcmk.schedulerd");
+}
