@@ -1,1 +1,8 @@
-//! pacemaker-based: the CIB daemon.
+//! pacemaker-based: the CIB manager.
+//!
+//! The library holds a sans-IO core usable both by the daemon and by tools
+//! working on a file (`cibadmin` with `CIB_file` or `CIB_shadow`): the CIB
+//! operations, our own schema validator and Pacemaker's ACLs. The daemon
+//! (`pacemaker-based`) is a thin async shell around it.
+
+pub mod schema;

@@ -3,3 +3,9 @@
 //! over Unix sockets in the run directory.
 
 pub mod uds;
+
+/// The CIB manager's API (`pacemaker-based`, `based.sock`).
+#[allow(missing_docs, clippy::all)]
+pub mod cib {
+    tonic::include_proto!("pcmk.cib");
+}

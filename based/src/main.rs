@@ -1,0 +1,3 @@
+//! `pacemaker-based`: the CIB manager daemon.
+
+fn main() {}
