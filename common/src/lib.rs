@@ -5,6 +5,8 @@
 //! digests, v2 patchsets, exit codes, the rules engine, ISO 8601 times and
 //! the cluster options table.
 
+pub mod cib;
 pub mod exit;
 pub mod paths;
 pub mod xml;
+pub mod xpath;
