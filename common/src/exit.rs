@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum CrmExit {
-    /// Ok OK (`CRM_EX_OK`).
+    /// OK (`CRM_EX_OK`).
     OK = 0,
     /// Error occurred (`CRM_EX_ERROR`).
     Error = 1,
@@ -210,7 +210,7 @@ impl CrmExit {
     /// The description `crm_error` prints (`No such object`).
     pub fn description(self) -> &'static str {
         match self {
-            CrmExit::OK => "Ok OK",
+            CrmExit::OK => "OK",
             CrmExit::Error => "Error occurred",
             CrmExit::InvalidParam => "Invalid parameter",
             CrmExit::UnimplementFeature => "Unimplemented",

@@ -7,6 +7,12 @@
 
 pub mod cib;
 pub mod exit;
+pub mod iso8601;
+pub mod options;
 pub mod paths;
+pub mod results;
+pub mod rules;
+pub mod score;
+pub mod values;
 pub mod xml;
 pub mod xpath;
