@@ -6,3 +6,11 @@
 //! (`pacemaker-based`) is a thin async shell around it.
 
 pub mod schema;
+pub mod acl;
+pub mod changes;
+pub mod error;
+pub mod notes;
+pub mod ops;
+pub mod request;
+pub mod section;
+pub mod tx;
