@@ -9,6 +9,7 @@ pub mod cib;
 pub mod exit;
 pub mod iso8601;
 pub mod options;
+pub mod patchset;
 pub mod paths;
 pub mod results;
 pub mod rules;
