@@ -46,6 +46,7 @@ use doc::{Doc, Item, Kind};
 use eval::{Ctx, Value};
 
 pub use parser::MAX_NESTING;
+pub(crate) use path::push_step as push_element_step;
 pub use path::{NodePath, element_xpath, remove_nodes};
 
 /// Why an XPath expression could not be parsed or evaluated.
