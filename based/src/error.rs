@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use pcmk_common::exit::CrmExit;
 use nix::errno::Errno;
+use pcmk_common::exit::CrmExit;
 use pcmk_common::results::{PcmkRc, rc_str, rc_to_exit};
 use pcmk_common::xml::Element;
 
@@ -102,7 +102,7 @@ pub struct Failure {
     /// What went wrong.
     pub error: CibError,
     /// Output returned with the error.
-    pub output: Option<Element>,
+    pub output: Option<Box<Element>>,
     /// Log records produced on the way.
     pub notes: Vec<Note>,
 }
@@ -139,9 +139,17 @@ mod tests {
     #[test]
     fn texts_and_exit_codes_are_pacemakers() {
         let cases = [
-            (CibError::NoSuchObject, "No such device or address", CrmExit::NoSuch),
+            (
+                CibError::NoSuchObject,
+                "No such device or address",
+                CrmExit::NoSuch,
+            ),
             (CibError::Exists, "File exists", CrmExit::Exists),
-            (CibError::PermissionDenied, "Permission denied", CrmExit::InsufficientPriv),
+            (
+                CibError::PermissionDenied,
+                "Permission denied",
+                CrmExit::InsufficientPriv,
+            ),
             (
                 CibError::SchemaValidation(Vec::new()),
                 "Update does not conform to the configured schema",

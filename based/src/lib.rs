@@ -5,12 +5,15 @@
 //! operations, our own schema validator and Pacemaker's ACLs. The daemon
 //! (`pacemaker-based`) is a thin async shell around it.
 
-pub mod schema;
 pub mod acl;
 pub mod changes;
+pub mod cib;
 pub mod error;
 pub mod notes;
 pub mod ops;
 pub mod request;
+pub mod schema;
 pub mod section;
 pub mod tx;
+pub mod upgrade;
+pub mod validation;

@@ -103,11 +103,20 @@ mod tests {
 
     #[test]
     fn finds_sections() {
-        let cib = parse("<cib><configuration><crm_config/><nodes/><resources/></configuration><status/></cib>").unwrap();
+        let cib = parse(
+            "<cib><configuration><crm_config/><nodes/><resources/></configuration><status/></cib>",
+        )
+        .unwrap();
         assert_eq!(find(&cib, None), Some(NodePath::root()));
         assert_eq!(find(&cib, Some("all")), Some(NodePath::root()));
-        assert_eq!(find(&cib, Some("status")), Some(NodePath::from_indices(vec![1])));
-        assert_eq!(find(&cib, Some("resources")), Some(NodePath::from_indices(vec![0, 2])));
+        assert_eq!(
+            find(&cib, Some("status")),
+            Some(NodePath::from_indices(vec![1]))
+        );
+        assert_eq!(
+            find(&cib, Some("resources")),
+            Some(NodePath::from_indices(vec![0, 2]))
+        );
         assert_eq!(find(&cib, Some("acls")), None);
         assert_eq!(find(&cib, Some("bogus")), None);
         assert_eq!(parent_chain("acls"), Some(&["cib", "configuration"][..]));

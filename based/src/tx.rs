@@ -188,13 +188,15 @@ impl<'a> Tx<'a> {
 
     /// Sets attribute `name` of the element at `path`.
     pub fn set_attr(&mut self, path: &NodePath, name: &str, value: &str) -> bool {
-        self.update_attrs(path, |attrs| match attrs.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => {
-                if slot.1 != value {
-                    slot.1 = value.to_string();
+        self.update_attrs(path, |attrs| {
+            match attrs.iter_mut().find(|(n, _)| n == name) {
+                Some(slot) => {
+                    if slot.1 != value {
+                        slot.1 = value.to_string();
+                    }
                 }
+                None => attrs.push((name.to_string(), value.to_string())),
             }
-            None => attrs.push((name.to_string(), value.to_string())),
         })
     }
 
@@ -367,7 +369,9 @@ impl<'a> Tx<'a> {
                 matches!(self.doc.children.get(i), Some(Node::Element(e)) if e.name == "configuration")
             })
         };
-        t.removed.iter().any(|r| r.xpath.contains("/cib/configuration"))
+        t.removed
+            .iter()
+            .any(|r| r.xpath.contains("/cib/configuration"))
             || t.inserted.iter().any(in_config)
             || t.attrs.iter().any(|(p, _)| in_config(p))
     }
@@ -379,7 +383,11 @@ impl<'a> Tx<'a> {
     ///
     /// A replaced document is described by `diff`, which compares the old
     /// and new documents.
-    pub fn patchset(&self, source: &Element, diff: impl FnOnce(&Element, &Element) -> Vec<Element>) -> Element {
+    pub fn patchset(
+        &self,
+        source: &Element,
+        diff: impl FnOnce(&Element, &Element) -> Vec<Element>,
+    ) -> Element {
         let mut patch = Element::new("diff").with_attr("format", "2");
         patch.push(crate::changes::version_element(source, self.doc));
         let t = self.touched();

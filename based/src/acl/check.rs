@@ -40,7 +40,10 @@ impl Checker<'_> {
             if let Some(a) = attr {
                 xpath.push_str(&format!("[@{a}]"));
             }
-            format!("{prefix}ACL denies user '{user}' {} access to {xpath}", mode.text())
+            format!(
+                "{prefix}ACL denies user '{user}' {} access to {xpath}",
+                mode.text()
+            )
         };
         if self.acls.acls.is_empty() {
             let text = describe("Lack of ", &self.acls.user);
@@ -53,7 +56,11 @@ impl Checker<'_> {
                 return true;
             }
             if bits & super::DENY != 0 {
-                let prefix = if depth + 1 == chain.len() { "" } else { "Parent " };
+                let prefix = if depth + 1 == chain.len() {
+                    ""
+                } else {
+                    "Parent "
+                };
                 let text = describe(prefix, &self.acls.user);
                 self.trace(CHECK_FUNC, text);
                 self.denied = true;
@@ -107,7 +114,11 @@ impl Checker<'_> {
 }
 
 /// The elements from the root to `path` with their bits.
-fn with_bits<'d>(doc: &'d Element, flags: &Flags, path: &NodePath) -> Option<Vec<(&'d Element, u8)>> {
+fn with_bits<'d>(
+    doc: &'d Element,
+    flags: &Flags,
+    path: &NodePath,
+) -> Option<Vec<(&'d Element, u8)>> {
     let chain = path.ancestry(doc)?;
     if chain.len() != path.indices().len() + 1 {
         return None;
@@ -124,7 +135,13 @@ fn with_bits<'d>(doc: &'d Element, flags: &Flags, path: &NodePath) -> Option<Vec
 /// Checks the changes of a transaction made by the user of `acls`:
 /// `old` is the document before, `new` after. Returns whether they are
 /// allowed; traces go to `notes`.
-pub fn check_tracked(acls: &UserAcls, old: &Element, new: &Element, touched: &Touched, notes: &mut Vec<Note>) -> bool {
+pub fn check_tracked(
+    acls: &UserAcls,
+    old: &Element,
+    new: &Element,
+    touched: &Touched,
+    notes: &mut Vec<Note>,
+) -> bool {
     let mut cx = Checker {
         acls,
         notes,
@@ -178,7 +195,12 @@ pub fn check_tracked(acls: &UserAcls, old: &Element, new: &Element, touched: &To
 /// Checks the replacement of document `old` by `new` made by the user of
 /// `acls`, comparing them as Pacemaker infers the changes of a
 /// replacement. Returns whether it is allowed; traces go to `notes`.
-pub fn check_replaced(acls: &UserAcls, old: &Element, new: &Element, notes: &mut Vec<Note>) -> bool {
+pub fn check_replaced(
+    acls: &UserAcls,
+    old: &Element,
+    new: &Element,
+    notes: &mut Vec<Note>,
+) -> bool {
     let mut cx = Checker {
         acls,
         notes,
@@ -187,7 +209,15 @@ pub fn check_replaced(acls: &UserAcls, old: &Element, new: &Element, notes: &mut
     let new_flags = Flags::compute(acls, new);
     let old_flags = Flags::compute(acls, old);
     let flags = (&old_flags, &new_flags);
-    compare(&mut cx, old, &mut Vec::new(), new, &mut Vec::new(), flags, new);
+    compare(
+        &mut cx,
+        old,
+        &mut Vec::new(),
+        new,
+        &mut Vec::new(),
+        flags,
+        new,
+    );
     !cx.denied
 }
 
@@ -202,7 +232,9 @@ fn pair_children(old: &Element, new: &Element) -> Vec<Option<usize>> {
             let found = new.children.iter().enumerate().position(|(ni, nc)| {
                 !taken[ni]
                     && match (oc, nc) {
-                        (Node::Element(a), Node::Element(b)) => a.name == b.name && a.id() == b.id(),
+                        (Node::Element(a), Node::Element(b)) => {
+                            a.name == b.name && a.id() == b.id()
+                        }
                         (Node::Comment(a), Node::Comment(b)) => {
                             oi == ni && a.eq_ignore_ascii_case(b)
                         }
@@ -263,7 +295,15 @@ fn compare(
             Some(ni) => {
                 if let Node::Element(nc) = &new.children[*ni] {
                     new_path.push(*ni);
-                    compare(cx, oc, old_path, nc, new_path, (old_flags, new_flags), new_doc);
+                    compare(
+                        cx,
+                        oc,
+                        old_path,
+                        nc,
+                        new_path,
+                        (old_flags, new_flags),
+                        new_doc,
+                    );
                     new_path.pop();
                 }
             }

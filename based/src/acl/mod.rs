@@ -183,7 +183,10 @@ fn unpack_member(cib: &Element, member: &Element, acls: &mut Vec<Acl>) {
                 else {
                     continue;
                 };
-                acls.extend(role.children_named("acl_permission").filter_map(acl_from_permission));
+                acls.extend(
+                    role.children_named("acl_permission")
+                        .filter_map(acl_from_permission),
+                );
             }
             // Deprecated: a permission right under the target or group.
             "acl_permission" => acls.extend(acl_from_permission(child)),
@@ -195,9 +198,7 @@ fn unpack_member(cib: &Element, member: &Element, acls: &mut Vec<Acl>) {
 /// The permissions of `user` in the `acls` section of `cib`.
 pub fn unpack(cib: &Element, user: &str, groups: &dyn GroupLookup) -> UserAcls {
     let mut acls = Vec::new();
-    let section = cib
-        .child("configuration")
-        .and_then(|c| c.child("acls"));
+    let section = cib.child("configuration").and_then(|c| c.child("acls"));
     for member in section.iter().flat_map(|s| s.elements()) {
         let Some(name) = member.attr("name").or_else(|| member.id()) else {
             continue;
@@ -233,7 +234,10 @@ impl Flags {
                 continue;
             };
             for m in matches {
-                *flags.0.entry(m.element_path().indices().to_vec()).or_default() |= acl.mode.bit();
+                *flags
+                    .0
+                    .entry(m.element_path().indices().to_vec())
+                    .or_default() |= acl.mode.bit();
             }
         }
         flags

@@ -64,8 +64,14 @@ fn unpacks_targets_groups_and_built_xpaths() {
     assert_eq!(
         bob.acls,
         vec![
-            Acl { mode: Mode::Read, xpath: "/cib".to_string() },
-            Acl { mode: Mode::Write, xpath: "//resources".to_string() },
+            Acl {
+                mode: Mode::Read,
+                xpath: "/cib".to_string()
+            },
+            Acl {
+                mode: Mode::Write,
+                xpath: "//resources".to_string()
+            },
         ]
     );
     assert!(unpack(&cib, "nobody", &Groups).acls.is_empty());
@@ -76,7 +82,10 @@ fn reads_are_filtered() {
     let cib = parse(CIB).unwrap();
     assert!(filtered_copy(&cib, &unpack(&cib, "nobody", &Groups)).is_none());
     assert!(filtered_copy(&cib, &unpack(&cib, "l33t-haxor", &Groups)).is_none());
-    assert_eq!(filtered_copy(&cib, &unpack(&cib, "niceguy", &Groups)).unwrap(), cib);
+    assert_eq!(
+        filtered_copy(&cib, &unpack(&cib, "niceguy", &Groups)).unwrap(),
+        cib
+    );
     let bad = filtered_copy(&cib, &unpack(&cib, "badidea", &Groups)).unwrap();
     assert_eq!(
         bad.to_compact(),
@@ -97,7 +106,12 @@ fn replacement_is_checked_like_pacemaker() {
     ))
     .unwrap();
     let mut notes = Vec::new();
-    assert!(!check_replaced(&unpack(&old, "niceguy", &Groups), &old, &new, &mut notes));
+    assert!(!check_replaced(
+        &unpack(&old, "niceguy", &Groups),
+        &old,
+        &new,
+        &mut notes
+    ));
     assert_eq!(
         lines(&notes),
         vec![
@@ -113,6 +127,8 @@ fn replacement_is_checked_like_pacemaker() {
     )).unwrap(), &mut notes));
     assert_eq!(
         lines(&notes),
-        vec!["pcmk__apply_creation_acl \ttrace: ACLs allow creation of <primitive> with id=\"dummy2\""]
+        vec![
+            "pcmk__apply_creation_acl \ttrace: ACLs allow creation of <primitive> with id=\"dummy2\""
+        ]
     );
 }

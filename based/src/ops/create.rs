@@ -33,7 +33,11 @@ fn failed_update(target: &Element, reason: &CibError) -> Element {
 
 /// Adds `obj` under the section at `parent` unless a child of the same
 /// kind (and id, if it has one) exists there.
-fn add_object(tx: &mut Tx<'_>, parent: Option<&pcmk_common::xpath::NodePath>, obj: &Element) -> Result<(), CibError> {
+fn add_object(
+    tx: &mut Tx<'_>,
+    parent: Option<&pcmk_common::xpath::NodePath>,
+    obj: &Element,
+) -> Result<(), CibError> {
     let Some(parent) = parent else {
         return Err(CibError::InvalidArgument(
             "no section to create the object in".to_string(),
@@ -53,13 +57,20 @@ fn add_object(tx: &mut Tx<'_>, parent: Option<&pcmk_common::xpath::NodePath>, ob
 }
 
 /// Performs a create request.
-pub fn create(tx: &mut Tx<'_>, req: &Request) -> Result<Option<pcmk_common::xml::Element>, Failure> {
+pub fn create(
+    tx: &mut Tx<'_>,
+    req: &Request,
+) -> Result<Option<pcmk_common::xml::Element>, Failure> {
     let Some(input) = &req.input else {
         return Err(CibError::InvalidArgument("no data to create".to_string()).into());
     };
     let name = match &req.target {
         Target::All => None,
-        Target::Section(s) if s.eq_ignore_ascii_case(section::ALL) || s.eq_ignore_ascii_case("cib") => None,
+        Target::Section(s)
+            if s.eq_ignore_ascii_case(section::ALL) || s.eq_ignore_ascii_case("cib") =>
+        {
+            None
+        }
         Target::Section(s) => Some(s.as_str()),
         // Pacemaker treats an XPath here as a section name it cannot find.
         Target::XPath(x) => Some(x.as_str()),
@@ -93,7 +104,7 @@ pub fn create(tx: &mut Tx<'_>, req: &Request) -> Result<Option<pcmk_common::xml:
         None => Ok(None),
         Some(error) => Err(Failure {
             error,
-            output: Some(failed),
+            output: Some(Box::new(failed)),
             notes: Vec::new(),
         }),
     }

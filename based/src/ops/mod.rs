@@ -16,17 +16,28 @@ use crate::notes::Note;
 use crate::request::{Operation, Request};
 use crate::tx::Tx;
 
+pub use misc::{bump_counter, empty_configuration, reset_counter};
 pub use modify::merge_into;
 
 /// Runs a changing operation on the document of `tx`; returns the output
 /// (if the operation has one). Query, upgrade and patch are handled by the
 /// caller.
-pub fn run(tx: &mut Tx<'_>, req: &Request, notes: &mut Vec<Note>) -> Result<Option<Element>, Failure> {
+pub fn run(
+    tx: &mut Tx<'_>,
+    req: &Request,
+    notes: &mut Vec<Note>,
+) -> Result<Option<Element>, Failure> {
     match req.op {
         Operation::Create => create::create(tx, req),
-        Operation::Modify => modify::modify(tx, req, notes).map(|()| None).map_err(Failure::from),
-        Operation::Replace => replace::replace(tx, req, notes).map(|()| None).map_err(Failure::from),
-        Operation::Delete => delete::delete(tx, req, notes).map(|()| None).map_err(Failure::from),
+        Operation::Modify => modify::modify(tx, req, notes)
+            .map(|()| None)
+            .map_err(Failure::from),
+        Operation::Replace => replace::replace(tx, req, notes)
+            .map(|()| None)
+            .map_err(Failure::from),
+        Operation::Delete => delete::delete(tx, req, notes)
+            .map(|()| None)
+            .map_err(Failure::from),
         Operation::Erase => {
             misc::erase(tx);
             Ok(None)

@@ -66,9 +66,9 @@ pub fn merge_into(target: &mut Element, update: &Element, score: bool) {
         match child {
             Node::Element(u) => {
                 let key = match_key(u);
-                let found = target.elements_mut().find(|c| {
-                    c.name == u.name && key.is_none_or(|(a, v)| c.attr(a) == Some(v))
-                });
+                let found = target
+                    .elements_mut()
+                    .find(|c| c.name == u.name && key.is_none_or(|(a, v)| c.attr(a) == Some(v)));
                 match found {
                     Some(c) => merge_into(c, u, score),
                     None => {
@@ -79,9 +79,10 @@ pub fn merge_into(target: &mut Element, update: &Element, score: bool) {
                 }
             }
             Node::Comment(text) => {
-                let exists = target.children.iter().any(
-                    |c| matches!(c, Node::Comment(t) if t.eq_ignore_ascii_case(text)),
-                );
+                let exists = target
+                    .children
+                    .iter()
+                    .any(|c| matches!(c, Node::Comment(t) if t.eq_ignore_ascii_case(text)));
                 if !exists {
                     target.children.push(Node::Comment(text.clone()));
                 }
@@ -135,7 +136,12 @@ fn merge(tx: &mut Tx<'_>, path: &NodePath, update: &Element, score: bool) {
 /// Finds the element under `base` (itself included) of the same kind and
 /// `id` as `update` (both without an id counts as the same) and merges
 /// `update` into it.
-fn update_match(tx: &mut Tx<'_>, base: &NodePath, update: &Element, score: bool) -> Result<(), CibError> {
+fn update_match(
+    tx: &mut Tx<'_>,
+    base: &NodePath,
+    update: &Element,
+    score: bool,
+) -> Result<(), CibError> {
     let found = find_first(tx.doc(), base, true, &|e| {
         e.name == update.name && e.id() == update.id()
     })
@@ -147,7 +153,9 @@ fn update_match(tx: &mut Tx<'_>, base: &NodePath, update: &Element, score: bool)
 /// Performs a modify request.
 pub fn modify(tx: &mut Tx<'_>, req: &Request, notes: &mut Vec<Note>) -> Result<(), CibError> {
     let Some(input) = &req.input else {
-        return Err(CibError::InvalidArgument("no data to modify with".to_string()));
+        return Err(CibError::InvalidArgument(
+            "no data to modify with".to_string(),
+        ));
     };
     let score = req.options.score_update;
     if let Target::XPath(expr) = &req.target {
@@ -207,7 +215,10 @@ mod tests {
     fn score_expansion() {
         assert_eq!(expand_score("5", "score", "score++").as_deref(), Some("6"));
         assert_eq!(expand_score("5", "score", "score+=3").as_deref(), Some("8"));
-        assert_eq!(expand_score("INFINITY", "score", "score+=3").as_deref(), Some("1000000"));
+        assert_eq!(
+            expand_score("INFINITY", "score", "score+=3").as_deref(),
+            Some("1000000")
+        );
         assert_eq!(expand_score("x", "score", "score++").as_deref(), Some("1"));
         assert_eq!(expand_score("5", "score", "value"), None);
         assert_eq!(expand_score("5", "score", "other++"), None);

@@ -160,26 +160,52 @@ mod tests {
     #[test]
     fn sections_and_xpaths() {
         let none = CallOptions::default();
-        assert_eq!(q(Target::Section("nodes".into()), none).unwrap(), "<nodes/>");
+        assert_eq!(
+            q(Target::Section("nodes".into()), none).unwrap(),
+            "<nodes/>"
+        );
         assert!(q(Target::All, none).unwrap().starts_with("<cib"));
-        assert_eq!(q(Target::Section("acls".into()), none), Err(CibError::NoSuchObject));
+        assert_eq!(
+            q(Target::Section("acls".into()), none),
+            Err(CibError::NoSuchObject)
+        );
         assert_eq!(
             q(Target::XPath("//primitive[@id='a']".into()), none).unwrap(),
             r#"<primitive id="a" class="ocf"><op id="a-op"/></primitive>"#
         );
         assert_eq!(
-            q(Target::XPath("//primitive".into()), CallOptions { no_children: true, ..none }).unwrap(),
+            q(
+                Target::XPath("//primitive".into()),
+                CallOptions {
+                    no_children: true,
+                    ..none
+                }
+            )
+            .unwrap(),
             r#"<xpath-query><primitive id="a" class="ocf"/><primitive id="b" class="lsb"/></xpath-query>"#
         );
         assert_eq!(
-            q(Target::XPath("//primitive[@id='b']".into()), CallOptions { xpath_address: true, ..none }).unwrap(),
+            q(
+                Target::XPath("//primitive[@id='b']".into()),
+                CallOptions {
+                    xpath_address: true,
+                    ..none
+                }
+            )
+            .unwrap(),
             r#"<xpath-query><xpath-query-path id="/cib/configuration/resources/clone[@id='c']/primitive[@id='b']"/></xpath-query>"#
         );
         assert_eq!(
             q(Target::XPath("//primitive[@id='a']/@class".into()), none).unwrap(),
             r#"<xpath-query class="ocf"/>"#
         );
-        assert_eq!(q(Target::XPath("//nope".into()), none), Err(CibError::NoSuchObject));
-        assert_eq!(q(Target::XPath("//[".into()), none), Err(CibError::NoSuchObject));
+        assert_eq!(
+            q(Target::XPath("//nope".into()), none),
+            Err(CibError::NoSuchObject)
+        );
+        assert_eq!(
+            q(Target::XPath("//[".into()), none),
+            Err(CibError::NoSuchObject)
+        );
     }
 }

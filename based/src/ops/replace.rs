@@ -27,7 +27,9 @@ fn replace_cib(tx: &mut Tx<'_>, input: &Element, notes: &mut Vec<Note>) -> Resul
 /// Performs a replace request.
 pub fn replace(tx: &mut Tx<'_>, req: &Request, notes: &mut Vec<Note>) -> Result<(), CibError> {
     let Some(input) = &req.input else {
-        return Err(CibError::InvalidArgument("no data to replace with".to_string()));
+        return Err(CibError::InvalidArgument(
+            "no data to replace with".to_string(),
+        ));
     };
     if let Target::XPath(expr) = &req.target {
         let matches: Vec<_> = select(tx.doc(), expr, notes)
@@ -41,14 +43,20 @@ pub fn replace(tx: &mut Tx<'_>, req: &Request, notes: &mut Vec<Note>) -> Result<
         if matches.is_empty() {
             return Err(CibError::NoSuchObject);
         }
-        let count = if req.options.multiple { matches.len() } else { 1 };
+        let count = if req.options.multiple {
+            matches.len()
+        } else {
+            1
+        };
         // Later matches first, so that earlier paths stay valid; the copies
         // are appended to the parents and are all alike.
         for path in matches.into_iter().take(count).rev() {
             if path.is_root() {
                 return replace_cib(tx, input, notes);
             }
-            let Some(parent) = path.parent() else { continue };
+            let Some(parent) = path.parent() else {
+                continue;
+            };
             tx.remove(&path);
             tx.append(&parent, Node::Element(input.clone()));
         }

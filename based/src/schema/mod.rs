@@ -25,7 +25,7 @@ mod version;
 use pcmk_common::xml::Element;
 
 pub use check::{IdRef, Violation, push_step};
-pub use index::IdIndex;
+pub use index::{IdIndex, IndexProblem};
 pub use types::is_ncname;
 pub use version::{KNOWN_VERSIONS, LATEST, NONE_NAME, Schema, SchemaVersion};
 
@@ -108,18 +108,25 @@ pub fn index_of(cib: &Element, v: SchemaVersion) -> IdIndex {
 
 /// The definition of the element at the end of `chain`, a list of
 /// elements from the root `cib` down; `None` if the schema does not allow
-/// an element there (or the chain enters the status section).
+/// an element there.
 pub fn spec_at(chain: &[&Element], v: SchemaVersion) -> Option<Position> {
-    let (first, rest) = chain.split_first()?;
-    if first.name != model::CIB.name {
+    spec_at_names(chain.iter().map(|e| e.name.as_str()), v)
+}
+
+/// Like [`spec_at`], given the element names from the root down.
+pub fn spec_at_names<'n>(
+    mut names: impl Iterator<Item = &'n str>,
+    v: SchemaVersion,
+) -> Option<Position> {
+    if names.next()? != model::CIB.name {
         return None;
     }
     let mut spec: &'static Elem = &model::CIB;
-    for el in rest {
+    for name in names {
         if spec.content != spec::Content::Elements {
             return Some(Position { spec, open: true });
         }
-        spec = spec.child(&el.name, v)?.spec;
+        spec = spec.child(name, v)?.spec;
     }
     Some(Position {
         spec,

@@ -25,7 +25,10 @@ fn records_patchset_in_pacemaker_order_and_rolls_back() {
     assert!(tx.set_attr(&p(&[0, 2, 0]), "type", "x"));
     assert!(tx.remove(&p(&[0, 2, 1])).is_some());
     let added = tx
-        .append(&p(&[0, 2]), Node::Element(Element::new("primitive").with_attr("id", "c")))
+        .append(
+            &p(&[0, 2]),
+            Node::Element(Element::new("primitive").with_attr("id", "c")),
+        )
         .unwrap();
     assert_eq!(added, p(&[0, 2, 2]));
     assert!(tx.config_changed());
@@ -52,7 +55,10 @@ fn records_patchset_in_pacemaker_order_and_rolls_back() {
 fn status_changes_are_not_config_changes() {
     let mut doc = parse(CIB).unwrap();
     let mut tx = Tx::new(&mut doc);
-    tx.append(&p(&[1]), Node::Element(Element::new("node_state").with_attr("id", "1")));
+    tx.append(
+        &p(&[1]),
+        Node::Element(Element::new("node_state").with_attr("id", "1")),
+    );
     tx.set_attr(&NodePath::root(), "num_updates", "2");
     assert!(!tx.config_changed());
     let t = tx.touched();
