@@ -8,12 +8,16 @@
 pub mod acl;
 pub mod changes;
 pub mod cib;
+pub mod client;
+pub mod daemon;
 pub mod error;
 pub mod notes;
 pub mod ops;
 pub mod request;
 pub mod schema;
 pub mod section;
+pub mod store;
 pub mod tx;
 pub mod upgrade;
 pub mod validation;
+pub mod wire;
