@@ -1,1 +1,13 @@
 //! Pacemaker's and Corosync's command-line tools.
+//!
+//! Each tool is a module here (its logic, testable without a process) and a
+//! thin binary in `src/bin/` with the tool's installed name. Shared pieces:
+//! [`output`] (text/XML output, `--help` layout, stderr logging) and
+//! [`args`] (command-line handling common to all tools).
+
+pub mod args;
+pub mod output;
+
+pub mod crm_error;
+pub mod crm_rule;
+pub mod iso8601;

@@ -13,6 +13,7 @@
 
 mod cluster;
 mod fencing;
+pub mod metadata;
 mod primitive;
 mod validate;
 

@@ -5,7 +5,7 @@
 //!   errors from -1001 down to -1043, and positive system `errno` values.
 //! * Legacy return codes: 0, system `errno` values and the `pcmk_err_*`
 //!   codes 201-217 (and 250/252 where 216/217 clash with the system).
-//! * Exit codes: [`CrmExit`](crate::exit::CrmExit), with names and texts
+//! * Exit codes: [`CrmExit`], with names and texts
 //!   for unknown values here too.
 //!
 //! System error texts are glibc's (Linux), as upstream's tools print them

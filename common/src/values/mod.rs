@@ -18,3 +18,6 @@ pub use int::{IntError, Scanned, parse_ll_range, scan_ll, scan_min_int, strtoll}
 pub use interval::{DurationError, get_msec, parse_interval_spec, parse_ms, readable_interval};
 pub use number::{scan_double, strtod_prefix};
 pub use version::compare_versions;
+
+#[cfg(test)]
+mod proptests;
