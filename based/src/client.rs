@@ -103,6 +103,8 @@ pub struct Reply {
     pub details: Vec<String>,
     /// Upgrade: the schema was already the latest.
     pub schema_unchanged: bool,
+    /// Log records of a request carried out in this process (file CIBs).
+    pub notes: Vec<crate::notes::Note>,
 }
 
 impl Reply {
@@ -194,6 +196,7 @@ impl CibClient {
             version: version_from_wire(r.version.as_ref()),
             details: r.details,
             schema_unchanged: r.schema_unchanged,
+            notes: Vec::new(),
         })
     }
 
@@ -227,5 +230,82 @@ impl CibClient {
             .await
             .map_err(ClientError::Call)?
             .into_inner())
+    }
+}
+
+/// Why the CIB could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// A CIB file (`CIB_file`, `CIB_shadow`) is missing or invalid.
+    #[error(transparent)]
+    File(#[from] crate::file::OpenError),
+    /// The CIB manager could not be reached.
+    #[error(transparent)]
+    Daemon(#[from] ClientError),
+}
+
+impl ConnectError {
+    /// Pacemaker's exit code for the error.
+    pub fn exit_code(&self) -> CrmExit {
+        match self {
+            ConnectError::File(e) => e.exit_code(),
+            ConnectError::Daemon(e) => e.exit_code(),
+        }
+    }
+}
+
+/// The CIB a tool works on, as the environment designates it: the shadow
+/// copy named by `CIB_shadow`, else the file named by `CIB_file`, else the
+/// CIB manager.
+#[derive(Debug)]
+pub enum Connection {
+    /// The CIB manager.
+    Daemon(CibClient),
+    /// A file, worked on in this process.
+    File(Box<crate::file::FileCib>),
+}
+
+impl Connection {
+    /// Opens the CIB for the tool named `client_name`.
+    pub async fn open(client_name: &str) -> Result<Connection, ConnectError> {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        if let Some(shadow) = env("CIB_shadow") {
+            let path = crate::file::shadow_path(&shadow.to_string_lossy());
+            return Ok(Connection::File(Box::new(crate::file::FileCib::open(
+                &path,
+            )?)));
+        }
+        if let Some(file) = env("CIB_file") {
+            return Ok(Connection::File(Box::new(crate::file::FileCib::open(
+                Path::new(&file),
+            )?)));
+        }
+        Ok(Connection::Daemon(
+            CibClient::connect_default()
+                .await?
+                .with_name(client_name)
+                .pretty(),
+        ))
+    }
+
+    /// Whether the CIB is a file rather than the CIB manager.
+    pub fn is_file(&self) -> bool {
+        matches!(self, Connection::File(_))
+    }
+
+    /// Carries out a request.
+    pub async fn perform(&mut self, req: &Request) -> Result<Reply, ClientError> {
+        match self {
+            Connection::Daemon(c) => c.perform(req).await,
+            Connection::File(f) => Ok(f.perform(req)),
+        }
+    }
+
+    /// Ends the session (a changed file is written back).
+    pub fn close(self) -> Result<(), crate::error::CibError> {
+        match self {
+            Connection::Daemon(_) => Ok(()),
+            Connection::File(f) => f.close(),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod cib;
 pub mod client;
 pub mod daemon;
 pub mod error;
+pub mod file;
 pub mod notes;
 pub mod ops;
 pub mod request;

@@ -8,7 +8,7 @@ use pcmk_common::exit::CrmExit;
 
 /// The CIB manager: holds the cluster configuration and status.
 #[derive(Parser, Debug)]
-#[command(name = "pacemaker-based", version, disable_help_flag = false)]
+#[command(name = "pacemaker-based", disable_version_flag = true)]
 struct Args {
     /// (Advanced use only) Run in stand-alone mode
     #[arg(short = 's', long = "stand-alone")]
@@ -28,6 +28,9 @@ struct Args {
     /// Increase debug output
     #[arg(short = 'V', long = "verbose", action = clap::ArgAction::Count)]
     verbose: u8,
+    /// Display software version and exit
+    #[arg(short = '$', long = "version")]
+    version: bool,
 }
 
 fn init_logging(verbose: u8) {
@@ -67,6 +70,13 @@ fn init_logging(verbose: u8) {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    if args.version {
+        println!(
+            "Pacemaker 3.0.2 (pacemaker-rs {})",
+            env!("CARGO_PKG_VERSION")
+        );
+        return CrmExit::OK.into();
+    }
     init_logging(args.verbose);
     let node = daemon::node_name(None);
     let root = tracing::info_span!("pacemaker-based", node = %node);

@@ -8,6 +8,7 @@
 pub mod args;
 pub mod output;
 
+pub mod cibadmin;
 pub mod crm_error;
 pub mod crm_rule;
 pub mod iso8601;
