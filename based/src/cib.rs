@@ -170,7 +170,7 @@ impl Cib {
         let old_doc = acls.as_ref().map(|_| self.doc.clone());
         let mut source = Element::new(self.doc.name.clone());
         source.attrs = self.doc.attrs.clone();
-        let req = &strip_input(req);
+        let req = &prepare_input(req);
 
         let mut tx = Tx::new(&mut self.doc);
         let fail = |tx: Tx<'_>, error: CibError, notes: Vec<Note>| -> Failure {
@@ -292,8 +292,30 @@ impl Cib {
 }
 
 /// A copy of the request with text stripped from its input.
-fn strip_input(req: &Request) -> Cow<'_, Request> {
+/// The input as Pacemaker's CIB manager prepares it (`prepare_input()`
+/// and the file variant's `process_request()`): with a scope, a whole
+/// `<cib>` given as input is reduced to that section (to nothing when it
+/// has no such section, or when the scope is an XPath); text is stripped.
+fn prepare_input(req: &Request) -> Cow<'_, Request> {
+    let scope = match &req.target {
+        _ if req.op == Operation::ApplyPatch => None,
+        Target::Section(s) | Target::XPath(s) => Some(s.as_str()),
+        Target::All => None,
+    };
     match &req.input {
+        Some(input) if scope.is_some() && input.name == "cib" => {
+            let mut r = req.clone();
+            r.input = match &req.target {
+                Target::Section(s) => {
+                    crate::section::find(input, Some(s)).and_then(|p| p.element(input).cloned())
+                }
+                _ => None,
+            };
+            if let Some(i) = &mut r.input {
+                strip_text(i);
+            }
+            Cow::Owned(r)
+        }
         Some(input) if has_text(input) => {
             let mut r = req.clone();
             if let Some(i) = &mut r.input {

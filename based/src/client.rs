@@ -275,6 +275,14 @@ impl Connection {
                 &path,
             )?)));
         }
+        Connection::open_real(client_name).await
+    }
+
+    /// Opens the CIB ignoring `CIB_shadow` (Pacemaker's
+    /// `cib_new_no_shadow()`): the file named by `CIB_file`, else the CIB
+    /// manager.
+    pub async fn open_real(client_name: &str) -> Result<Connection, ConnectError> {
+        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
         if let Some(file) = env("CIB_file") {
             return Ok(Connection::File(Box::new(crate::file::FileCib::open(
                 Path::new(&file),

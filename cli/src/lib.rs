@@ -11,4 +11,5 @@ pub mod output;
 pub mod cibadmin;
 pub mod crm_error;
 pub mod crm_rule;
+pub mod crm_shadow;
 pub mod iso8601;

@@ -82,7 +82,14 @@ pub fn replace(tx: &mut Tx<'_>, req: &Request, notes: &mut Vec<Note>) -> Result<
     let (Some(parent), Some(index)) = (found.parent(), found.last_index()) else {
         return Err(CibError::NoSuchObject);
     };
-    tx.remove(&found);
-    tx.insert(&parent, index, Node::Element(input.clone()));
+    // Pacemaker replaces the node and infers the changes by comparing the
+    // old and new subtrees (for ACL checks and the patchset alike): done
+    // here as a replacement of the document by a copy with the new node.
+    let mut doc = tx.doc().clone();
+    let Some(slot) = parent.element_mut(&mut doc) else {
+        return Err(CibError::NoSuchObject);
+    };
+    slot.children[index] = Node::Element(input.clone());
+    tx.replace_document(doc);
     Ok(())
 }
