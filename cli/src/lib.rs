@@ -9,6 +9,7 @@ pub mod args;
 pub mod output;
 
 pub mod cibadmin;
+pub mod crm_diff;
 pub mod crm_error;
 pub mod crm_rule;
 pub mod crm_shadow;

@@ -40,6 +40,52 @@ pub fn md5_hex(input: &str) -> String {
     out
 }
 
+/// Where a serialisation goes: a string, or straight into a hash.
+trait Sink {
+    fn put(&mut self, s: &str);
+}
+
+impl Sink for String {
+    fn put(&mut self, s: &str) {
+        self.push_str(s);
+    }
+}
+
+/// Feeds MD5 in blocks, so that large CIBs need no full serialisation in
+/// memory.
+struct Hashing {
+    md5: Md5,
+    buf: Vec<u8>,
+}
+
+impl Hashing {
+    fn new() -> Hashing {
+        Hashing {
+            md5: Md5::new(),
+            buf: Vec::with_capacity(64 * 1024),
+        }
+    }
+
+    fn hex(mut self) -> String {
+        self.md5.update(&self.buf);
+        let mut out = String::with_capacity(32);
+        for b in self.md5.finalize() {
+            let _ = write!(out, "{b:02x}");
+        }
+        out
+    }
+}
+
+impl Sink for Hashing {
+    fn put(&mut self, s: &str) {
+        self.buf.extend_from_slice(s.as_bytes());
+        if self.buf.len() >= 64 * 1024 {
+            self.md5.update(&self.buf);
+            self.buf.clear();
+        }
+    }
+}
+
 /// The serialisation digests are computed over (see the module
 /// documentation); `filter` leaves out [`DIGEST_FILTERED_ATTRS`].
 pub fn xml_for_digest(el: &Element, filter: bool) -> String {
@@ -48,55 +94,57 @@ pub fn xml_for_digest(el: &Element, filter: bool) -> String {
     out
 }
 
-fn write_element(el: &Element, filter: bool, out: &mut String) {
-    out.push('<');
-    out.push_str(&el.name);
+fn write_element(el: &Element, filter: bool, out: &mut impl Sink) {
+    out.put("<");
+    out.put(&el.name);
     for (k, v) in &el.attrs {
         if filter && DIGEST_FILTERED_ATTRS.contains(&k.as_str()) {
             continue;
         }
-        out.push(' ');
-        out.push_str(k);
-        out.push_str("=\"");
-        out.push_str(&escape_attr(v));
-        out.push('"');
+        out.put(" ");
+        out.put(k);
+        out.put("=\"");
+        out.put(&escape_attr(v));
+        out.put("\"");
     }
     if el.children.iter().all(|c| matches!(c, Node::Text(_))) {
-        out.push_str("/>");
+        out.put("/>");
         return;
     }
-    out.push('>');
+    out.put(">");
     for c in &el.children {
         match c {
             Node::Element(e) => write_element(e, filter, out),
             Node::Comment(t) => {
-                out.push_str("<!--");
-                out.push_str(t);
-                out.push_str("-->");
+                out.put("<!--");
+                out.put(t);
+                out.put("-->");
             }
             Node::Text(_) => {}
         }
     }
-    out.push_str("</");
-    out.push_str(&el.name);
-    out.push('>');
+    out.put("</");
+    out.put(&el.name);
+    out.put(">");
 }
 
 /// The versioned digest of an element (`pcmk__digest_xml()`), the one
 /// patchsets and replacements carry; `filter` leaves out
 /// [`DIGEST_FILTERED_ATTRS`], as CIB digests always do.
 pub fn digest_xml(el: &Element, filter: bool) -> String {
-    md5_hex(&xml_for_digest(el, filter))
+    let mut h = Hashing::new();
+    write_element(el, filter, &mut h);
+    h.hex()
 }
 
 /// The on-disk digest of a CIB, the content of `cib.xml.sig`. Compute it
 /// over the CIB exactly as written to `cib.xml`.
 pub fn digest_for_disk(cib: &Element) -> String {
-    let mut s = String::with_capacity(4096);
-    s.push(' ');
-    write_element(cib, false, &mut s);
-    s.push('\n');
-    md5_hex(&s)
+    let mut h = Hashing::new();
+    h.put(" ");
+    write_element(cib, false, &mut h);
+    h.put("\n");
+    h.hex()
 }
 
 /// Whether `expected` (as read from `cib.xml.sig`, any case, surrounding

@@ -7,12 +7,14 @@
 //! that a receiver can check it ended up with the same CIB.
 
 mod digest;
+mod sections;
 mod version;
 
 pub use digest::{
     DIGEST_FILTERED_ATTRS, digest_for_disk, digest_op_params, digest_xml, md5_hex,
     verify_disk_digest, xml_for_digest,
 };
+pub use sections::{SECTIONS, Section, section};
 pub use version::{
     CibVersion, VersionError, check_replace_versions, check_update_versions, parse_int,
 };

@@ -129,6 +129,31 @@ impl PatchError {
     }
 }
 
+/// Whether a patchset changes the CIB section `section` (a name from
+/// [`crate::cib::SECTIONS`], such as `crm_config` or `status`) or
+/// something in it, as Pacemaker's `pcmk__cib_element_in_patchset()`
+/// decides: a change's path is the section's path or lies below it, or a
+/// change creates the section under its parent. Unknown sections and
+/// patchsets of another format are never touched.
+pub fn touches_section(patchset: &Element, section: &str) -> bool {
+    let Some(sec) = crate::cib::section(section) else {
+        return false;
+    };
+    if patchset.attr(names::FORMAT).and_then(crate::cib::parse_int) != Some(2) {
+        return false;
+    }
+    patchset.children_named(names::CHANGE).any(|change| {
+        let path = change.attr(names::PATH).unwrap_or("");
+        let below = path
+            .strip_prefix(sec.path)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+        below
+            || (change.attr(names::OPERATION) == Some(names::OP_CREATE)
+                && sec.parent == Some(path)
+                && change.elements().next().is_some_and(|c| c.name == sec.name))
+    })
+}
+
 /// Applies a patchset to `cib` in place (`xml_apply_patchset()`).
 ///
 /// With `check_version`, the CIB's version must equal the patchset's

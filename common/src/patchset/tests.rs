@@ -238,6 +238,24 @@ fn digests_and_malformed_patchsets() {
 }
 
 #[test]
+fn sections_touched_and_versionless_patches() {
+    let old = parse(r#"<cib admin_epoch="0" epoch="3" num_updates="1"><configuration><crm_config/><resources/></configuration><status/></cib>"#).unwrap();
+    let new = parse(r#"<cib admin_epoch="0" epoch="3" num_updates="1"><configuration><crm_config><x id="1"/></crm_config><resources/><alerts/></configuration><status/></cib>"#).unwrap();
+    let mut d = create_patchset(&old, &new, DiffOptions::default()).unwrap();
+    assert!(touches_section(&d.patchset, "crm_config"));
+    assert!(touches_section(&d.patchset, "alerts"));
+    assert!(touches_section(&d.patchset, "configuration"));
+    assert!(touches_section(&d.patchset, "cib"));
+    assert!(!touches_section(&d.patchset, "resources"));
+    assert!(!touches_section(&d.patchset, "status"));
+    assert!(!touches_section(&d.patchset, "bogus"));
+    // A patchset without versions (crm_diff --no-version, as pcs and crmsh
+    // make) applies with version checks: it counts as one update ahead.
+    strip_versions(&mut d.patchset);
+    assert_eq!(apply_patchset(&old, &d.patchset, true).unwrap(), new);
+}
+
+#[test]
 fn moves_and_creates_under_moved_nodes() {
     let old = parse("<r><a id='1'><x id='p'/></a><b id='2'/><c id='3'/></r>").unwrap();
     let new =

@@ -62,14 +62,6 @@ pub(crate) enum TNode<'a> {
 }
 
 impl TNode<'_> {
-    fn flags(&self) -> u8 {
-        match self {
-            TNode::Element(e) => e.flags,
-            TNode::Comment(_, f) => *f,
-            TNode::Text => 0,
-        }
-    }
-
     fn flags_mut(&mut self) -> Option<&mut u8> {
         match self {
             TNode::Element(e) => Some(&mut e.flags),
@@ -203,21 +195,49 @@ pub(crate) fn mark<'a>(old: &'a Element, new: &'a Element, ignore_attr_pos: bool
     Marked { root, deleted }
 }
 
-/// Position of child `i` among the non-text children before it whose flags
-/// lack `SKIP`.
-fn position(flags: &[Option<u8>], i: usize) -> usize {
-    flags[..i]
-        .iter()
-        .filter(|f| f.is_some_and(|f| f & SKIP == 0))
-        .count()
+/// Positions among a parent's old children, as nodes get flagged *skip*:
+/// a Fenwick tree over "counts" (non-text and not skipped), so that both
+/// a position and a skip take logarithmic time however the flags are set.
+struct OldPositions {
+    tree: Vec<i32>,
 }
 
-/// Child flags of the old tree, `None` for text nodes.
-fn old_flags(el: &Element) -> Vec<Option<u8>> {
-    el.children
-        .iter()
-        .map(|c| (!matches!(c, Node::Text(_))).then_some(0))
-        .collect()
+impl OldPositions {
+    fn new(el: &Element) -> OldPositions {
+        let mut p = OldPositions {
+            tree: vec![0; el.children.len() + 1],
+        };
+        for (i, c) in el.children.iter().enumerate() {
+            if !matches!(c, Node::Text(_)) {
+                p.add(i, 1);
+            }
+        }
+        p
+    }
+
+    fn add(&mut self, i: usize, delta: i32) {
+        let mut k = i + 1;
+        while k < self.tree.len() {
+            self.tree[k] += delta;
+            k += k & k.wrapping_neg();
+        }
+    }
+
+    /// Number of counted children before child `i`.
+    fn position(&self, i: usize) -> usize {
+        let mut k = i;
+        let mut sum = 0;
+        while k > 0 {
+            sum += self.tree[k];
+            k &= k - 1;
+        }
+        usize::try_from(sum).unwrap_or(0)
+    }
+
+    /// Stops counting child `i` (which must be counted).
+    fn skip(&mut self, i: usize) {
+        self.add(i, -1);
+    }
 }
 
 fn mark_element<'a>(
@@ -232,8 +252,7 @@ fn mark_element<'a>(
         t.attrs = Some(attrs);
         t.flags |= DIRTY;
     }
-    if old.children == new.children {
-        // Identical children match one to one in place: nothing to mark.
+    if old.children.is_empty() && new.children.is_empty() {
         return t;
     }
 
@@ -246,7 +265,7 @@ fn mark_element<'a>(
             Node::Text(_) => TNode::Text,
         })
         .collect();
-    let mut oflags = old_flags(old);
+    let mut old_pos = OldPositions::new(old);
     let new_match = find_matches(old, new);
     let mut old_match: Vec<Option<usize>> = vec![None; old.children.len()];
     for (j, m) in new_match.iter().enumerate() {
@@ -260,7 +279,7 @@ fn mark_element<'a>(
         match (old_child, old_match[i]) {
             (Node::Text(_), _) => {}
             (_, None) => {
-                let pos = position(&oflags, i);
+                let pos = old_pos.position(i);
                 let mut p = path.to_string();
                 let position = match old_child {
                     Node::Element(e) => {
@@ -273,11 +292,15 @@ fn mark_element<'a>(
                     }
                 };
                 deleted.push(Deleted { path: p, position });
-                oflags[i] = Some(SKIP);
+                old_pos.skip(i);
                 t.flags |= DIRTY;
             }
             (Node::Element(oe), Some(j)) => {
                 if let Node::Element(ne) = &new.children[j] {
+                    // Identical subtrees have nothing to mark.
+                    if oe == ne {
+                        continue;
+                    }
                     let mut p = path.to_string();
                     crate::xpath::push_element_step(&mut p, ne);
                     let marked = mark_element(oe, ne, ignore_attr_pos, &p, deleted);
@@ -291,83 +314,89 @@ fn mark_element<'a>(
         }
     }
 
-    // Moves and creations, in new order.
-    for j in 0..children.len() {
-        if matches!(children[j], TNode::Text) {
+    // Moves and creations, in new order. Only children already handled
+    // here can have been flagged skip, so new positions are a running count.
+    let mut new_pos = 0;
+    for (j, child) in children.iter_mut().enumerate() {
+        let Some(f) = child.flags_mut() else {
             continue;
-        }
+        };
         match new_match[j] {
             Some(i) => {
-                let old_pos = position(&oflags, i);
-                let new_pos = position_t(&children, j);
-                if old_pos != new_pos {
+                let op = old_pos.position(i);
+                if op != new_pos {
                     t.flags |= DIRTY;
-                    if let Some(f) = children[j].flags_mut() {
-                        *f |= MOVED;
-                        if old_pos <= new_pos {
-                            *f |= SKIP;
-                        }
-                    }
-                    if old_pos > new_pos {
-                        oflags[i] = oflags[i].map(|f| f | SKIP);
+                    *f |= MOVED;
+                    if op > new_pos {
+                        old_pos.skip(i);
+                    } else {
+                        *f |= SKIP;
                     }
                 }
             }
             None => {
-                if let Some(f) = children[j].flags_mut() {
-                    *f |= SKIP | CREATED | DIRTY;
-                }
+                *f |= SKIP | CREATED | DIRTY;
                 t.flags |= DIRTY;
             }
+        }
+        if *f & SKIP == 0 {
+            new_pos += 1;
         }
     }
     t.children = Some(children);
     t
 }
 
-/// Position of tracked child `j` among its non-skipped, non-text siblings.
-fn position_t(children: &[TNode<'_>], j: usize) -> usize {
-    children[..j]
-        .iter()
-        .filter(|c| !matches!(c, TNode::Text) && c.flags() & SKIP == 0)
-        .count()
-}
+/// What an element child is matched by: its name and `id`.
+type MatchKey<'a> = (&'a str, Option<&'a str>);
 
-/// For each new child, the old child it matches (`find_matching_children()`).
+/// For each new child, the old child it matches (`find_matching_children()`):
+/// taking old children in order, each matches the first new child not yet
+/// matched that is an element with the same name and `id`, or a comment at
+/// the same position (counting non-text children) with the same text,
+/// ignoring case.
 fn find_matches(old: &Element, new: &Element) -> Vec<Option<usize>> {
+    use std::collections::{HashMap, VecDeque};
     let mut new_match: Vec<Option<usize>> = vec![None; new.children.len()];
-    let mut new_taken = vec![false; new.children.len()];
-    // Non-text positions, as no skip flags are set yet at this level.
-    let nontext_pos = |el: &Element| -> Vec<usize> {
-        let mut n = 0;
-        el.children
-            .iter()
-            .map(|c| {
-                let p = n;
-                if !matches!(c, Node::Text(_)) {
-                    n += 1;
-                }
-                p
-            })
-            .collect()
-    };
-    let old_pos = nontext_pos(old);
-    let new_pos = nontext_pos(new);
-    for (i, oc) in old.children.iter().enumerate() {
-        let found = new.children.iter().enumerate().position(|(j, nc)| {
-            !new_taken[j]
-                && match (oc, nc) {
-                    (Node::Element(o), Node::Element(n)) => o.name == n.name && o.id() == n.id(),
-                    (Node::Comment(o), Node::Comment(n)) => {
-                        old_pos[i] == new_pos[j] && o.eq_ignore_ascii_case(n)
-                    }
-                    _ => false,
-                }
-        });
-        if let Some(j) = found {
-            new_taken[j] = true;
-            new_match[j] = Some(i);
+    // New elements by key, in order; new non-text children by position.
+    let mut by_key: HashMap<MatchKey<'_>, VecDeque<usize>> = HashMap::new();
+    let mut by_pos: Vec<usize> = Vec::with_capacity(new.children.len());
+    for (j, c) in new.children.iter().enumerate() {
+        match c {
+            Node::Element(e) => {
+                by_key
+                    .entry((e.name.as_str(), e.id()))
+                    .or_default()
+                    .push_back(j);
+                by_pos.push(j);
+            }
+            Node::Comment(_) => by_pos.push(j),
+            Node::Text(_) => {}
         }
+    }
+    let mut pos = 0;
+    for (i, oc) in old.children.iter().enumerate() {
+        match oc {
+            Node::Element(o) => {
+                if let Some(j) = by_key
+                    .get_mut(&(o.name.as_str(), o.id()))
+                    .and_then(VecDeque::pop_front)
+                {
+                    new_match[j] = Some(i);
+                }
+            }
+            Node::Comment(o) => {
+                if let Some(&j) = by_pos.get(pos) {
+                    if let Node::Comment(n) = &new.children[j] {
+                        if new_match[j].is_none() && o.eq_ignore_ascii_case(n) {
+                            new_match[j] = Some(i);
+                        }
+                    }
+                }
+            }
+            Node::Text(_) => continue,
+        }
+        pos += 1;
     }
     new_match
 }
@@ -423,4 +452,95 @@ fn diff_attrs<'a>(old: &'a Element, new: &'a Element, ignore_pos: bool) -> Optio
         }
     }
     changed.then_some(attrs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The nested loops of Pacemaker's `find_matching_children()`.
+    fn find_matches_naive(old: &Element, new: &Element) -> Vec<Option<usize>> {
+        let pos = |el: &Element, i: usize| {
+            el.children[..i]
+                .iter()
+                .filter(|c| !matches!(c, Node::Text(_)))
+                .count()
+        };
+        let mut new_match: Vec<Option<usize>> = vec![None; new.children.len()];
+        for (i, oc) in old.children.iter().enumerate() {
+            for (j, nc) in new.children.iter().enumerate() {
+                if new_match[j].is_some() {
+                    continue;
+                }
+                let m = match (oc, nc) {
+                    (Node::Element(o), Node::Element(n)) => o.name == n.name && o.id() == n.id(),
+                    (Node::Comment(o), Node::Comment(n)) => {
+                        pos(old, i) == pos(new, j) && o.eq_ignore_ascii_case(n)
+                    }
+                    _ => false,
+                };
+                if m {
+                    new_match[j] = Some(i);
+                    break;
+                }
+            }
+        }
+        new_match
+    }
+
+    fn child() -> impl Strategy<Value = Node> {
+        prop_oneof![
+            (
+                prop::sample::select(vec!["a", "b"]),
+                prop::option::of(prop::sample::select(vec!["1", "2"]))
+            )
+                .prop_map(|(n, id)| {
+                    let mut e = Element::new(n);
+                    if let Some(id) = id {
+                        e.set_attr("id", id);
+                    }
+                    Node::Element(e)
+                }),
+            prop::sample::select(vec!["x", "X", "y"]).prop_map(|c| Node::Comment(c.into())),
+            Just(Node::Text("t".into())),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn matching_is_pacemakers(
+            o in prop::collection::vec(child(), 0..8),
+            n in prop::collection::vec(child(), 0..8),
+        ) {
+            let mut old = Element::new("p");
+            old.children = o;
+            let mut new = Element::new("p");
+            new.children = n;
+            prop_assert_eq!(find_matches(&old, &new), find_matches_naive(&old, &new));
+        }
+
+        #[test]
+        fn positions_count_unskipped_children(
+            kids in prop::collection::vec(child(), 0..12),
+            skips in prop::collection::vec(0usize..12, 0..12),
+        ) {
+            let mut el = Element::new("p");
+            el.children = kids;
+            let mut fast = OldPositions::new(&el);
+            let mut skipped = vec![false; el.children.len()];
+            for s in skips {
+                if s < el.children.len() && !skipped[s] && !matches!(el.children[s], Node::Text(_)) {
+                    skipped[s] = true;
+                    fast.skip(s);
+                }
+                for i in 0..el.children.len() {
+                    let naive = (0..i)
+                        .filter(|&k| !skipped[k] && !matches!(el.children[k], Node::Text(_)))
+                        .count();
+                    prop_assert_eq!(fast.position(i), naive);
+                }
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! `cibadmin --xpath`, `crm_resource`, `crm_attribute`, pcs and crmsh
 //! address CIB elements with XPath 1.0 expressions that Pacemaker evaluates
 //! with libxml2. This module implements XPath 1.0 over
-//! [`Element`](crate::xml::Element) trees: absolute and relative location
+//! [`crate::xml::Element`] trees: absolute and relative location
 //! paths, `//`, `.`, `..`, `*`, every axis but `namespace`, node tests
 //! (`node()`, `text()`, `comment()`), predicates (numeric and boolean),
 //! `and`/`or`, comparisons, arithmetic, `|` unions, filter expressions and

@@ -259,6 +259,11 @@ impl Parser<'_> {
         let first = self.path_expr()?;
         let mut all = vec![first];
         while self.eat(&Token::Pipe) {
+            // libxml2 tries simple paths with its pattern compiler first,
+            // which lets a `|` end the whole expression.
+            if self.peek().is_none() && all.iter().all(is_simple_pattern) {
+                break;
+            }
             all.push(self.path_expr()?);
         }
         Ok(if all.len() == 1 {
@@ -278,18 +283,25 @@ impl Parser<'_> {
 
     fn path_expr(&mut self) -> Result<Expr, XPathError> {
         match self.peek() {
-            Some(Token::Slash) => {
-                self.pos += 1;
+            Some(Token::Slash | Token::DoubleSlash) => {
+                // Like libxml2, take any run of leading slashes
+                // (`///op` is `//op`).
+                let mut steps = Vec::new();
+                let mut last_double = false;
+                while let Some(t @ (Token::Slash | Token::DoubleSlash)) = self.peek() {
+                    last_double = *t == Token::DoubleSlash;
+                    if last_double && steps.is_empty() {
+                        steps.push(descendant_or_self());
+                    }
+                    self.pos += 1;
+                }
                 let steps = if self.starts_step() {
-                    self.relative_path(Vec::new())?
+                    self.relative_path(steps)?
+                } else if last_double {
+                    return Err(self.error("expected a location step after '//'"));
                 } else {
-                    Vec::new()
+                    steps
                 };
-                Ok(Expr::Path(PathStart::Root, steps))
-            }
-            Some(Token::DoubleSlash) => {
-                self.pos += 1;
-                let steps = self.relative_path(vec![descendant_or_self()])?;
                 Ok(Expr::Path(PathStart::Root, steps))
             }
             _ if self.starts_step() => {
@@ -484,6 +496,25 @@ impl Parser<'_> {
                 message: "expected a node test at end of expression".into(),
             }),
         }
+    }
+}
+
+/// Whether `e` is a path libxml2's pattern compiler takes: only child
+/// steps testing a name or `*` (and `//` between them), no predicates.
+fn is_simple_pattern(e: &Expr) -> bool {
+    match e {
+        Expr::Path(PathStart::Root | PathStart::Context, steps) => {
+            !steps.is_empty()
+                && steps.iter().all(|s| {
+                    s.predicates.is_empty()
+                        && matches!(
+                            (s.axis, &s.test),
+                            (Axis::Child, NodeTest::Name(_) | NodeTest::Any)
+                                | (Axis::DescendantOrSelf, NodeTest::Node)
+                        )
+                })
+        }
+        _ => false,
     }
 }
 
