@@ -204,7 +204,7 @@ impl Store {
 
     /// Moves a mismatched `cib.xml` and its digest into a new
     /// `cib.auto.*` directory so that nothing is lost.
-    fn archive_mismatch(&self, notes: &mut Vec<Note>) {
+    fn archive_unusable(&self, why: &str, notes: &mut Vec<Note>) {
         let mut n = 0u32;
         let dir = loop {
             let candidate = self.path(&format!("cib.auto.{}{n:03}", std::process::id()));
@@ -221,7 +221,7 @@ impl Store {
         notes.push(log(
             Level::Error,
             format!(
-                "Archived {} and its digest in {} after digest mismatch",
+                "Archived {} and its digest in {} after {why}",
                 self.path(CIB_FILE).display(),
                 dir.display()
             ),
@@ -287,8 +287,16 @@ impl Store {
                         ),
                     ));
                 }
-                if matches!(e, ReadError::Mismatch) {
-                    self.archive_mismatch(&mut notes);
+                // Pacemaker archives a mismatched file; an unparseable one
+                // is archived too (a deliberate difference: Pacemaker
+                // leaves it, then refuses every later write because the
+                // file on disk no longer verifies).
+                match e {
+                    ReadError::Mismatch => self.archive_unusable("digest mismatch", &mut notes),
+                    ReadError::Corrupt(_) => {
+                        self.archive_unusable("a read or parse failure", &mut notes);
+                    }
+                    ReadError::Missing => {}
                 }
                 self.load_backup(&mut notes)
             }
@@ -485,8 +493,10 @@ mod tests {
         let loaded = store.load();
         assert!(matches!(loaded.source, Source::Backup(_)));
         assert_eq!(loaded.cib.attr("epoch"), Some("1"));
+        // The garbage was archived, so writing works again.
+        store.write(&cib(3), "x").unwrap();
+        assert!(store.is_consistent());
         // A hand edit (digest mismatch) is archived, the backup used.
-        store.write(&cib(3), "x").unwrap_err();
         fs::write(dir.path().join(CIB_FILE), empty_cib(7).to_pretty()).unwrap();
         let loaded = store.load();
         assert!(matches!(loaded.source, Source::Backup(_)));
