@@ -206,10 +206,8 @@ impl Actor {
             Disk::Off => {}
             Disk::Busy { tx, .. } => self.disk = Disk::Busy { tx, pending: true },
             Disk::Idle(tx) => {
-                let now = now_text();
                 let job = Job {
-                    doc: Store::prepare(self.cib.doc(), &now),
-                    last_written: now,
+                    doc: Store::prepare(self.cib.doc(), &now_text()),
                 };
                 if tx.send(job).is_ok() {
                     self.disk = Disk::Busy { tx, pending: false };
