@@ -40,3 +40,9 @@ pub mod fenced {
 pub mod schedulerd {
     tonic::include_proto!("pcmk.schedulerd");
 }
+
+/// The CIB manager's API (`pacemaker-based`, `based.sock`).
+#[allow(missing_docs, clippy::all)]
+pub mod cib {
+    tonic::include_proto!("pcmk.cib");
+}
