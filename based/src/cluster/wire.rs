@@ -1,0 +1,141 @@
+//! The bytes of [`PeerMsg`] in the CPG group (`cib.proto`'s
+//! `CpgPeerMessage`).
+
+use pcmk_common::xml::{XmlError, parse};
+use pcmk_proto::cib as pb;
+use prost::Message;
+
+use super::{Member, PeerMsg, Write};
+use crate::wire::{
+    WireError, request_from_wire, request_to_wire, version_from_wire, version_to_wire,
+};
+
+/// Why a peer message cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum PeerWireError {
+    /// Not a protobuf message of the expected type.
+    #[error("undecodable peer message: {0}")]
+    Decode(#[from] prost::DecodeError),
+    /// No body.
+    #[error("empty peer message")]
+    Empty,
+    /// A write without its request.
+    #[error("write without a request")]
+    NoRequest,
+    /// The request is not valid.
+    #[error("bad request in peer message: {0}")]
+    Request(#[from] WireError),
+    /// The CIB of a sync is not XML.
+    #[error("bad CIB in peer message: {0}")]
+    Cib(#[from] XmlError),
+}
+
+fn members_to_wire(m: &[Member]) -> Vec<pb::CpgMember> {
+    m.iter()
+        .map(|m| pb::CpgMember {
+            nodeid: m.nodeid,
+            pid: m.pid,
+        })
+        .collect()
+}
+
+fn members_from_wire(m: &[pb::CpgMember]) -> Vec<Member> {
+    m.iter()
+        .map(|m| Member {
+            nodeid: m.nodeid,
+            pid: m.pid,
+        })
+        .collect()
+}
+
+/// The bytes of a message.
+pub fn encode(msg: &PeerMsg) -> Vec<u8> {
+    let body = match msg {
+        PeerMsg::Write(w) => pb::cpg_peer_message::Body::Write(pb::CpgWrite {
+            call_id: w.call_id,
+            request: Some(request_to_wire(&w.request, pb::OutputFormat::Compact)),
+            origin: w.request.origin.clone().unwrap_or_default(),
+            last_written: w.last_written.clone(),
+        }),
+        PeerMsg::Announce {
+            round,
+            version,
+            valid,
+            digest,
+        } => pb::cpg_peer_message::Body::Announce(pb::CpgAnnounce {
+            round: members_to_wire(round),
+            version: Some(version_to_wire(*version)),
+            digest: digest.clone(),
+            valid: *valid,
+        }),
+        PeerMsg::Sync { round, cib } => pb::cpg_peer_message::Body::Sync(pb::CpgSync {
+            round: members_to_wire(round),
+            cib: cib.to_compact(),
+        }),
+    };
+    pb::CpgPeerMessage { body: Some(body) }.encode_to_vec()
+}
+
+/// The message in `bytes`.
+pub fn decode(bytes: &[u8]) -> Result<PeerMsg, PeerWireError> {
+    let m = pb::CpgPeerMessage::decode(bytes)?;
+    Ok(match m.body.ok_or(PeerWireError::Empty)? {
+        pb::cpg_peer_message::Body::Write(w) => {
+            let mut request =
+                request_from_wire(w.request.as_ref().ok_or(PeerWireError::NoRequest)?)?;
+            request.origin = (!w.origin.is_empty()).then_some(w.origin);
+            PeerMsg::Write(Write {
+                call_id: w.call_id,
+                request,
+                last_written: w.last_written,
+            })
+        }
+        pb::cpg_peer_message::Body::Announce(a) => PeerMsg::Announce {
+            round: members_from_wire(&a.round),
+            version: version_from_wire(a.version.as_ref()),
+            valid: a.valid,
+            digest: a.digest,
+        },
+        pb::cpg_peer_message::Body::Sync(s) => PeerMsg::Sync {
+            round: members_from_wire(&s.round),
+            cib: parse(&s.cib)?,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::{Operation, Request, Target};
+    use pcmk_common::cib::CibVersion;
+
+    #[test]
+    fn round_trip() {
+        let mut req = Request::new(Operation::Create, Target::Section("resources".into()))
+            .with_input(parse("<primitive id='a' class='ocf' type='Dummy'/>").unwrap());
+        req.origin = Some("node1".into());
+        req.user = Some("alice".into());
+        let round = vec![Member { nodeid: 1, pid: 10 }, Member { nodeid: 2, pid: 20 }];
+        for msg in [
+            PeerMsg::Write(Write {
+                call_id: 7,
+                request: req,
+                last_written: "Sun Nov 22 02:49:49 2026".into(),
+            }),
+            PeerMsg::Announce {
+                round: round.clone(),
+                version: CibVersion::new(0, 5, 2),
+                valid: true,
+                digest: "abc".into(),
+            },
+            PeerMsg::Sync {
+                round,
+                cib: parse("<cib epoch='1'><configuration/></cib>").unwrap(),
+            },
+        ] {
+            assert_eq!(decode(&encode(&msg)).unwrap(), msg);
+        }
+        assert!(decode(b"\xff\xff\xff").is_err());
+        assert!(matches!(decode(b""), Err(PeerWireError::Empty)));
+    }
+}
