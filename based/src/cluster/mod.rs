@@ -27,6 +27,7 @@
 pub mod wire;
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use pcmk_common::cib::CibVersion;
 use pcmk_common::cib::digest_xml;
@@ -103,7 +104,17 @@ pub enum Input {
     },
     /// A local client asks for a write.
     Local(Write),
+    /// Time passed: `now` on a monotonic clock of the shell's choice.
+    Tick(Duration),
 }
+
+/// Largest message sent to the group: corosync's API takes messages of
+/// up to 4 MiB; some room is left for the envelope.
+pub const MAX_PEER_MESSAGE: usize = (4 << 20) - 4096;
+
+/// How long a write of ours may wait for its delivery before its client
+/// is told it failed.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The result of applying a write.
 #[derive(Debug)]
@@ -119,8 +130,8 @@ pub struct Applied {
 /// What the shell must do.
 #[derive(Debug)]
 pub enum Effect {
-    /// Multicast a message to the group.
-    Mcast(PeerMsg),
+    /// Multicast these bytes (an encoded [`PeerMsg`]) to the group.
+    Mcast(Vec<u8>),
     /// A write was applied (or failed) here.
     Applied {
         /// Our call id when we sent it (reply to the client then).
@@ -170,14 +181,23 @@ enum SyncState {
     Synced,
 }
 
-/// A write of ours not answered yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Pending {
+/// Where a write of ours stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
     /// Multicast, waiting for its delivery.
-    InFlight(Box<Write>),
+    InFlight,
     /// To send when the round ends (made during a round, or delivered
     /// during one and dropped).
-    Held(Box<Write>),
+    Held,
+}
+
+/// A write of ours not answered yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pending {
+    write: Box<Write>,
+    sent: Sent,
+    /// When it was asked for.
+    since: Duration,
 }
 
 /// The replica state of one member.
@@ -187,6 +207,8 @@ pub struct Cluster {
     members: Vec<Member>,
     state: SyncState,
     pending: BTreeMap<u64, Pending>,
+    /// The last time given by [`Input::Tick`].
+    now: Duration,
 }
 
 /// The local CIB and whether it may be changed.
@@ -212,6 +234,7 @@ impl Cluster {
             members: Vec::new(),
             state: SyncState::Outside,
             pending: BTreeMap::new(),
+            now: Duration::ZERO,
         }
     }
 
@@ -268,17 +291,63 @@ impl Cluster {
                     self.deliver_sync(replica, from, &round, cib, &mut fx)
                 }
             },
-            Input::Local(w) => {
-                let id = w.call_id;
-                if self.is_synced() {
-                    fx.push(Effect::Mcast(PeerMsg::Write(w.clone())));
-                    self.pending.insert(id, Pending::InFlight(Box::new(w)));
-                } else {
-                    self.pending.insert(id, Pending::Held(Box::new(w)));
-                }
-            }
+            Input::Local(w) => self.local(w, &mut fx),
+            Input::Tick(now) => self.tick(now, &mut fx),
         }
         fx
+    }
+
+    fn local(&mut self, w: Write, fx: &mut Vec<Effect>) {
+        let id = w.call_id;
+        let bytes = wire::encode_write(&w);
+        if bytes.len() > MAX_PEER_MESSAGE {
+            tracing::error!(
+                size = bytes.len(),
+                "Refusing a write too large to send to the other nodes"
+            );
+            fx.push(Effect::Applied {
+                ours: Some(id),
+                request: Box::new(w.request),
+                result: Err(Failure::new(CibError::MessageTooLong)),
+            });
+            return;
+        }
+        let sent = if self.is_synced() {
+            fx.push(Effect::Mcast(bytes));
+            Sent::InFlight
+        } else {
+            Sent::Held
+        };
+        self.pending.insert(
+            id,
+            Pending {
+                write: Box::new(w),
+                sent,
+                since: self.now,
+            },
+        );
+    }
+
+    /// Fails the writes that waited too long. One already sent may still
+    /// be applied later (its client cannot know, as with any timeout).
+    fn tick(&mut self, now: Duration, fx: &mut Vec<Effect>) {
+        self.now = now;
+        let late: Vec<u64> = self
+            .pending
+            .iter()
+            .filter(|(_, p)| now.saturating_sub(p.since) >= WRITE_TIMEOUT)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in late {
+            if let Some(p) = self.pending.remove(&id) {
+                tracing::warn!(call_id = id, sent = ?p.sent, "A write timed out waiting for the group");
+                fx.push(Effect::Applied {
+                    ours: Some(id),
+                    request: Box::new(p.write.request),
+                    result: Err(Failure::new(CibError::Timeout)),
+                });
+            }
+        }
     }
 
     fn membership(
@@ -304,12 +373,12 @@ impl Cluster {
         }
         let tag = self.members.clone();
         tracing::info!(members = ?tag, "CIB sync round started");
-        fx.push(Effect::Mcast(PeerMsg::Announce {
+        fx.push(Effect::Mcast(wire::encode(&PeerMsg::Announce {
             round: tag.clone(),
             version: replica.cib.version(),
             valid: replica.refused.is_none(),
             digest: agreement_digest(replica.cib.doc()),
-        }));
+        })));
         self.state = SyncState::Round {
             tag,
             announced: BTreeMap::new(),
@@ -359,10 +428,17 @@ impl Cluster {
             if winner == self.me && !*sent {
                 tracing::info!(version = %replica.cib.version(), "Sending our CIB to the group");
                 *sent = true;
-                fx.push(Effect::Mcast(PeerMsg::Sync {
+                let bytes = wire::encode(&PeerMsg::Sync {
                     round: tag.clone(),
                     cib: replica.cib.doc().clone(),
-                }));
+                });
+                if bytes.len() > MAX_PEER_MESSAGE {
+                    tracing::error!(
+                        size = bytes.len(),
+                        "The CIB is too large to send to the other nodes; they stay out of sync"
+                    );
+                }
+                fx.push(Effect::Mcast(bytes));
             }
         }
     }
@@ -407,9 +483,9 @@ impl Cluster {
         tracing::info!(%version, "CIB in sync with the group");
         fx.push(Effect::Synced { version });
         for p in self.pending.values_mut() {
-            if let Pending::Held(w) = p {
-                fx.push(Effect::Mcast(PeerMsg::Write((**w).clone())));
-                *p = Pending::InFlight(w.clone());
+            if p.sent == Sent::Held {
+                fx.push(Effect::Mcast(wire::encode_write(&p.write)));
+                p.sent = Sent::InFlight;
             }
         }
     }
@@ -425,9 +501,7 @@ impl Cluster {
         if !self.is_synced() {
             if ours {
                 if let Some(p) = self.pending.get_mut(&w.call_id) {
-                    if let Pending::InFlight(x) = p {
-                        *p = Pending::Held(x.clone());
-                    }
+                    p.sent = Sent::Held;
                 }
             }
             return;

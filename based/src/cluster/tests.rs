@@ -110,9 +110,8 @@ impl Sim {
         let fx = node.cluster.handle(&mut replica, input);
         for e in fx {
             match e {
-                Effect::Mcast(msg) => {
-                    // Through the wire format, as the daemon does.
-                    let msg = wire::decode(&wire::encode(&msg)).unwrap();
+                Effect::Mcast(bytes) => {
+                    let msg = wire::decode(&bytes).unwrap();
                     self.queue.push_back(Queued::Msg(m, Box::new(msg)));
                 }
                 Effect::Applied {
@@ -527,4 +526,32 @@ fn random_histories_keep_the_invariants() {
         sim.drain();
         sim.check_final();
     }
+}
+
+#[test]
+fn writes_waiting_too_long_fail_and_are_not_sent_later() {
+    let mut sim = Sim::new(9);
+    let a = sim.start(1, 1, &cib_text(0, 1, &[]));
+    sim.start(2, 2, &cib_text(0, 1, &[]));
+    // Only the joins are delivered: the round cannot end.
+    sim.step();
+    sim.step();
+    sim.queue.clear();
+    let id = sim.write(a, "late");
+    sim.feed(a, Input::Tick(Duration::from_secs(1)));
+    assert!(sim.nodes[&a].replies.is_empty());
+    sim.feed(a, Input::Tick(Duration::from_secs(1) + WRITE_TIMEOUT));
+    assert_eq!(sim.nodes[&a].replies.get(&id), Some(&false));
+    assert_eq!(sim.nodes[&a].cluster.pending(), 0);
+}
+
+#[test]
+fn writes_too_large_for_the_group_are_refused_at_once() {
+    let mut sim = Sim::new(10);
+    let a = sim.start(1, 1, &cib_text(0, 1, &[]));
+    sim.drain();
+    let big = "x".repeat(MAX_PEER_MESSAGE);
+    let id = sim.write(a, &big);
+    assert_eq!(sim.nodes[&a].replies.get(&id), Some(&false));
+    assert!(sim.queue.is_empty());
 }

@@ -48,15 +48,27 @@ fn members_from_wire(m: &[pb::CpgMember]) -> Vec<Member> {
         .collect()
 }
 
+/// The bytes of a write message (as [`encode`] of a [`PeerMsg::Write`]).
+pub fn encode_write(w: &Write) -> Vec<u8> {
+    pb::CpgPeerMessage {
+        body: Some(write_body(w)),
+    }
+    .encode_to_vec()
+}
+
+fn write_body(w: &Write) -> pb::cpg_peer_message::Body {
+    pb::cpg_peer_message::Body::Write(pb::CpgWrite {
+        call_id: w.call_id,
+        request: Some(request_to_wire(&w.request, pb::OutputFormat::Compact)),
+        origin: w.request.origin.clone().unwrap_or_default(),
+        last_written: w.last_written.clone(),
+    })
+}
+
 /// The bytes of a message.
 pub fn encode(msg: &PeerMsg) -> Vec<u8> {
     let body = match msg {
-        PeerMsg::Write(w) => pb::cpg_peer_message::Body::Write(pb::CpgWrite {
-            call_id: w.call_id,
-            request: Some(request_to_wire(&w.request, pb::OutputFormat::Compact)),
-            origin: w.request.origin.clone().unwrap_or_default(),
-            last_written: w.last_written.clone(),
-        }),
+        PeerMsg::Write(w) => write_body(w),
         PeerMsg::Announce {
             round,
             version,

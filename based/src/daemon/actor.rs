@@ -11,7 +11,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::acl;
 use crate::cib::{Change, Cib, Context, Outcome};
-use crate::cluster::{self, Applied, Cluster, Effect, Input, Member, Replica, Write};
+use crate::cluster::{Applied, Cluster, Effect, Input, Member, Replica, Write};
 use crate::error::{CibError, Failure};
 use crate::file::SystemGroups;
 use crate::notes::{Level, Note, Sink};
@@ -324,9 +324,9 @@ impl Actor {
 
     fn cluster_effect(&mut self, effect: Effect) {
         match effect {
-            Effect::Mcast(msg) => {
+            Effect::Mcast(bytes) => {
                 if let Some(link) = &self.link {
-                    if link.mcast.send(cluster::wire::encode(&msg)).is_err() {
+                    if link.mcast.send(bytes).is_err() {
                         tracing::error!("Cannot send to the cib group: the cluster link is gone");
                     }
                 }

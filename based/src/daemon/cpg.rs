@@ -67,6 +67,20 @@ pub fn spawn(
     lost: oneshot::Sender<String>,
     span: tracing::Span,
 ) {
+    let ticks = actor.clone();
+    tokio::spawn(async move {
+        let start = tokio::time::Instant::now();
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if ticks
+                .send(Msg::Cluster(Input::Tick(start.elapsed())))
+                .is_err()
+            {
+                return;
+            }
+        }
+    });
     let sender: CpgSender = group.sender();
     let (fail_tx, mut fail_rx) = mpsc::unbounded_channel::<String>();
     let send_fail = fail_tx.clone();
