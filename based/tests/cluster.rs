@@ -244,6 +244,40 @@ impl Lab {
     }
 }
 
+/// Follows node `k`'s CIB as a daemon would: the whole CIB, then every
+/// change applied as a patchset; the copy is published after each event.
+fn follow(lab: &Lab, k: u32) -> std::sync::Arc<std::sync::Mutex<Option<Element>>> {
+    let copy = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let out = copy.clone();
+    let socket = lab.node_dir(k).join("run/based.sock");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let mut c = pcmk_based::client::CibClient::connect(&socket)
+                .await
+                .unwrap();
+            let mut events = c.subscribe(true).await.unwrap();
+            let mut doc: Option<Element> = None;
+            while let Ok(Some(ev)) = events.message().await {
+                let next = if ev.cib.is_empty() {
+                    let patch = parse(&ev.patchset).unwrap();
+                    let cur = doc.as_ref().unwrap();
+                    pcmk_common::patchset::apply_patchset(cur, &patch, true)
+                        .unwrap_or_else(|e| panic!("{} does not apply: {e:?}", ev.op))
+                } else {
+                    parse(&ev.cib).unwrap()
+                };
+                *out.lock().unwrap() = Some(next.clone());
+                doc = Some(next);
+            }
+        });
+    });
+    copy
+}
+
 fn has(id: &str) -> impl Fn(&Element) -> bool + '_ {
     move |c| ids(c, "primitive").iter().any(|i| i == id)
 }
@@ -265,6 +299,7 @@ fn three_nodes_share_one_cib() {
     lab.start_based(1);
     lab.start_based(2);
     lab.converge(&[1, 2], has("r1"));
+    let follower = follow(&lab, 1);
 
     // A write on node 1 is applied on node 2 with the same result.
     let out = lab.cibadmin(
@@ -354,6 +389,20 @@ fn three_nodes_share_one_cib() {
     lab.start_based(3);
     let cib = lab.converge(&[1, 2, 3], |c| version_of(c).0 == 7);
     assert!(ids(&cib, "primitive").is_empty());
+    // A subscriber of node 1 saw every change, the replacement included.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let copy = follower.lock().unwrap().clone();
+        if copy.as_ref().is_some_and(|c| *c == cib) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the subscriber's copy differs: {:?}",
+            copy.map(|c| (version_of(&c), ids(&c, "primitive")))
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // And it reached the disk of the others.
     let deadline = Instant::now() + Duration::from_secs(30);
     let file = lab.node_dir(1).join("state/cib/cib.xml");
