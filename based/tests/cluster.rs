@@ -417,4 +417,41 @@ fn three_nodes_share_one_cib() {
         assert!(Instant::now() < deadline, "node 1 never wrote the new CIB");
         std::thread::sleep(Duration::from_millis(50));
     }
+
+    // Corosync goes away on node 2: its CIB manager exits with an error;
+    // the others go on.
+    if let Some(mut c) = lab.corosync[1].take() {
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(st) = lab.based[1].as_mut().unwrap().try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "based 2 outlived its corosync:\n{}",
+            lab.log(2, "based")
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    assert!(
+        lab.log(2, "based")
+            .contains("Lost connection to the cluster layer")
+    );
+    lab.based[1] = None;
+    let out = lab.cibadmin(
+        1,
+        &[
+            "-C",
+            "-o",
+            "resources",
+            "-X",
+            r#"<primitive id="after" class="ocf" provider="pacemaker" type="Dummy"/>"#,
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    lab.converge(&[1, 3], has("after"));
 }
