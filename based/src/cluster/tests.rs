@@ -550,7 +550,16 @@ fn writes_too_large_for_the_group_are_refused_at_once() {
     let mut sim = Sim::new(10);
     let a = sim.start(1, 1, &cib_text(0, 1, &[]));
     sim.drain();
-    let big = "x".repeat(MAX_PEER_MESSAGE);
+    // Incompressible text, so that compression cannot bring it under the limit.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let big: String = (0..MAX_PEER_MESSAGE * 2)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            char::from(b'a' + (seed % 26) as u8)
+        })
+        .collect();
     let id = sim.write(a, &big);
     assert_eq!(sim.nodes[&a].replies.get(&id), Some(&false));
     assert!(sim.queue.is_empty());

@@ -28,6 +28,51 @@ pub enum PeerWireError {
     /// The CIB of a sync is not XML.
     #[error("bad CIB in peer message: {0}")]
     Cib(#[from] XmlError),
+    /// A compressed body that does not decompress, is too large once
+    /// decompressed, or is itself compressed.
+    #[error("bad compressed peer message: {0}")]
+    Compressed(String),
+}
+
+/// Encoded messages larger than this are sent bzip2-compressed, as
+/// Pacemaker compresses large cluster messages: a CIB of several MB then
+/// fits corosync's message limit.
+pub const COMPRESS_ABOVE: usize = 64 * 1024;
+
+/// The largest message a compressed body may expand to.
+pub const MAX_DECOMPRESSED: u64 = 256 << 20;
+
+fn maybe_compress(plain: Vec<u8>) -> Vec<u8> {
+    use std::io::Write as _;
+    if plain.len() <= COMPRESS_ABOVE {
+        return plain;
+    }
+    let mut enc = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
+    let packed = match enc.write_all(&plain).and_then(|()| enc.finish()) {
+        Ok(p) if p.len() < plain.len() => p,
+        _ => return plain,
+    };
+    pb::CpgPeerMessage {
+        body: Some(pb::cpg_peer_message::Body::Compressed(packed)),
+    }
+    .encode_to_vec()
+}
+
+fn decompress(packed: &[u8]) -> Result<pb::CpgPeerMessage, PeerWireError> {
+    use std::io::Read as _;
+    let mut plain = Vec::new();
+    bzip2::read::BzDecoder::new(packed)
+        .take(MAX_DECOMPRESSED + 1)
+        .read_to_end(&mut plain)
+        .map_err(|e| PeerWireError::Compressed(e.to_string()))?;
+    if plain.len() as u64 > MAX_DECOMPRESSED {
+        return Err(PeerWireError::Compressed("too large".into()));
+    }
+    let inner = pb::CpgPeerMessage::decode(plain.as_slice())?;
+    if matches!(inner.body, Some(pb::cpg_peer_message::Body::Compressed(_))) {
+        return Err(PeerWireError::Compressed("nested compression".into()));
+    }
+    Ok(inner)
 }
 
 fn members_to_wire(m: &[Member]) -> Vec<pb::CpgMember> {
@@ -50,10 +95,12 @@ fn members_from_wire(m: &[pb::CpgMember]) -> Vec<Member> {
 
 /// The bytes of a write message (as [`encode`] of a [`PeerMsg::Write`]).
 pub fn encode_write(w: &Write) -> Vec<u8> {
-    pb::CpgPeerMessage {
-        body: Some(write_body(w)),
-    }
-    .encode_to_vec()
+    maybe_compress(
+        pb::CpgPeerMessage {
+            body: Some(write_body(w)),
+        }
+        .encode_to_vec(),
+    )
 }
 
 fn write_body(w: &Write) -> pb::cpg_peer_message::Body {
@@ -85,13 +132,19 @@ pub fn encode(msg: &PeerMsg) -> Vec<u8> {
             cib: cib.to_compact(),
         }),
     };
-    pb::CpgPeerMessage { body: Some(body) }.encode_to_vec()
+    maybe_compress(pb::CpgPeerMessage { body: Some(body) }.encode_to_vec())
 }
 
 /// The message in `bytes`.
 pub fn decode(bytes: &[u8]) -> Result<PeerMsg, PeerWireError> {
-    let m = pb::CpgPeerMessage::decode(bytes)?;
+    let mut m = pb::CpgPeerMessage::decode(bytes)?;
+    if let Some(pb::cpg_peer_message::Body::Compressed(packed)) = &m.body {
+        m = decompress(packed)?;
+    }
     Ok(match m.body.ok_or(PeerWireError::Empty)? {
+        pb::cpg_peer_message::Body::Compressed(_) => {
+            return Err(PeerWireError::Compressed("nested compression".into()));
+        }
         pb::cpg_peer_message::Body::Write(w) => {
             let mut request =
                 request_from_wire(w.request.as_ref().ok_or(PeerWireError::NoRequest)?)?;
@@ -148,6 +201,26 @@ mod tests {
             assert_eq!(decode(&encode(&msg)).unwrap(), msg);
         }
         assert!(decode(b"\xff\xff\xff").is_err());
+        let mut big = String::from("<cib epoch='1'><configuration><resources>");
+        for i in 0..5000 {
+            big.push_str(&format!("<primitive id='r{i}' class='ocf' type='Dummy'/>"));
+        }
+        big.push_str("</resources></configuration></cib>");
+        let sync = PeerMsg::Sync {
+            round: vec![Member { nodeid: 1, pid: 10 }],
+            cib: parse(&big).unwrap(),
+        };
+        let bytes = encode(&sync);
+        assert!(bytes.len() < big.len() / 4, "compressed: {}", bytes.len());
+        assert_eq!(decode(&bytes).unwrap(), sync);
+        let garbage = pb::CpgPeerMessage {
+            body: Some(pb::cpg_peer_message::Body::Compressed(vec![1, 2, 3])),
+        }
+        .encode_to_vec();
+        assert!(matches!(
+            decode(&garbage),
+            Err(PeerWireError::Compressed(_))
+        ));
         assert!(matches!(decode(b""), Err(PeerWireError::Empty)));
     }
 }
