@@ -14,6 +14,7 @@ pub mod crm_error;
 pub mod crm_rule;
 pub mod crm_shadow;
 pub mod iso8601;
+pub mod live_cib;
 
 pub mod corosync;
 pub mod crm_resource;

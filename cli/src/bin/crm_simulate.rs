@@ -71,25 +71,27 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let path = match (&args.xml_file, args.live_check) {
-        (Some(p), _) => p.clone(),
-        (None, _) => match std::env::var_os("CIB_file") {
-            Some(f) => PathBuf::from(f),
-            None => {
-                eprintln!("crm_simulate: live cluster connection is not available; use -x");
-                return ExitCode::from(pcmk_common::exit::CrmExit::Unavailable as u8);
+    // Without -x (with or without -L), the live CIB: CIB_shadow, CIB_file or
+    // the CIB manager.
+    let text = match &args.xml_file {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("Could not read {}: {e}", path.display());
+                return ExitCode::from(pcmk_common::exit::CrmExit::NoInput as u8);
+            }
+        },
+        None => match pcmk_cli::live_cib::read_live_cib("crm_simulate") {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("crm_simulate: {}", e.message);
+                return ExitCode::from(e.exit as u8);
             }
         },
     };
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("Could not read {}: {e}", path.display());
-            return ExitCode::from(pcmk_common::exit::CrmExit::NoInput as u8);
-        }
-    };
+    let _ = args.live_check;
     let opts = Options {
-        xml_file: Some(path),
+        xml_file: args.xml_file.clone(),
         simulate: args.simulate,
         process: args.run,
         show_scores: args.show_scores,

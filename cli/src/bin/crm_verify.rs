@@ -38,18 +38,18 @@ fn main() -> ExitCode {
     } else if args.xml_pipe {
         std::io::read_to_string(std::io::stdin())
     } else {
-        let path = match (args.xml_file, args.live_check) {
-            (Some(p), _) => p,
-            (None, _) => match std::env::var_os("CIB_file") {
-                Some(f) => PathBuf::from(f),
-                None => {
-                    eprintln!("crm_verify: live cluster connection is not available; use -x");
-                    return ExitCode::from(CrmExit::Unavailable as u8);
+        match args.xml_file {
+            Some(path) => std::fs::read_to_string(&path),
+            None => match pcmk_cli::live_cib::read_live_cib("crm_verify") {
+                Ok(t) => Ok(t),
+                Err(e) => {
+                    eprintln!("crm_verify: {}", e.message);
+                    return ExitCode::from(e.exit as u8);
                 }
             },
-        };
-        std::fs::read_to_string(&path)
+        }
     };
+    let _ = args.live_check;
     let text = match text {
         Ok(t) => t,
         Err(e) => {

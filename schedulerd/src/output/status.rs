@@ -74,7 +74,12 @@ impl Scheduler {
         }
     }
 
-    fn node_list(&self, out: &mut TextOut) {
+    /// Writes the node list; whether it wrote anything (an empty list prints
+    /// nothing, not even its header).
+    fn node_list(&self, out: &mut TextOut) -> bool {
+        if self.node_order.is_empty() {
+            return false;
+        }
         out.begin_list("Node List");
         let mut online = Vec::new();
         let mut offline = Vec::new();
@@ -131,6 +136,7 @@ impl Scheduler {
             }
         }
         out.end_list();
+        true
     }
 
     /// The displayed role of a primitive.
@@ -310,7 +316,7 @@ impl Scheduler {
 
     /// Writes the node and resource sections of the cluster status.
     pub fn cluster_status_text(&self, out: &mut TextOut, show_pending: bool) {
-        self.node_list(out);
+        let nodes = self.node_list(out);
         let mut header = false;
         for &r in &self.top {
             let active = self.rsc_is_active(r, true);
@@ -318,14 +324,18 @@ impl Scheduler {
                 continue;
             }
             if !header {
-                out.spacer();
+                if nodes {
+                    out.spacer();
+                }
                 out.begin_list("Full List of Resources");
                 header = true;
             }
             self.resource_out(r, out, show_pending);
         }
         if !header {
-            out.spacer();
+            if nodes {
+                out.spacer();
+            }
             out.begin_list("Full List of Resources");
             out.item(None, "No resources");
             header = true;
