@@ -19,3 +19,5 @@ pub mod crm_resource;
 pub mod result_doc;
 pub mod stonith_admin;
 pub mod corosync;
+pub mod crm_simulate;
+pub mod crm_verify;

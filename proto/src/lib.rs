@@ -40,3 +40,9 @@ pub mod fenced {
 pub mod cib {
     tonic::include_proto!("pcmk.cib");
 }
+
+/// The scheduler's API (pacemaker-schedulerd).
+#[allow(missing_docs, clippy::all)]
+pub mod schedulerd {
+    tonic::include_proto!("pcmk.schedulerd");
+}
