@@ -113,6 +113,12 @@ impl Cluster {
     /// Starts corosync on every node, waits for the ring, then starts the
     /// Pacemaker daemons of every node.
     async fn start(&mut self) {
+        self.start_with(false).await;
+    }
+
+    /// As [`Cluster::start`]; with `shared_cib`, node 1's CIB manager
+    /// serves every node (as a replicated CIB would look to them).
+    async fn start_with(&mut self, shared_cib: bool) {
         self.lab.start_all().unwrap();
         let all: Vec<u32> = (1..=self.lab.nodes).collect();
         self.lab
@@ -121,6 +127,11 @@ impl Cluster {
             .unwrap();
         for k in all {
             for &d in DAEMONS {
+                if shared_cib && k > 1 && d == "pacemaker-based" {
+                    std::os::unix::fs::symlink(self.socket(1, "based"), self.socket(k, "based"))
+                        .unwrap();
+                    continue;
+                }
                 self.spawn(k, d);
             }
         }
@@ -324,19 +335,14 @@ async fn one_node_becomes_dc_and_starts_a_resource() {
     assert_eq!(r.dc, "node1");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn three_nodes_elect_one_dc_that_the_others_join() {
-    if !have_binaries() {
-        return;
-    }
-    let mut c = Cluster::new(3, 52, 16_452);
-    c.start().await;
-
-    let end = Instant::now() + Duration::from_secs(30);
-    let (dc, others) = loop {
+/// Waits until one node of three is the idle DC and the two others have
+/// joined it; returns the DC's number and every node's state.
+async fn wait_single_dc(c: &Cluster, within: Duration) -> (u32, Vec<Option<pb::PingReply>>) {
+    let end = Instant::now() + within;
+    loop {
         let mut states = Vec::new();
         for k in 1..=3 {
-            states.push(ping(&c, k).await);
+            states.push(ping(c, k).await);
         }
         let dcs: Vec<u32> = (1..=3u32)
             .filter(|&k| {
@@ -353,7 +359,7 @@ async fn three_nodes_elect_one_dc_that_the_others_join() {
             })
             .count();
         if dcs.len() == 1 && not_dc == 2 {
-            break (dcs[0], states);
+            return (dcs[0], states);
         }
         assert!(
             Instant::now() < end,
@@ -364,7 +370,18 @@ async fn three_nodes_elect_one_dc_that_the_others_join() {
                 .join("\n")
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_elect_one_dc_that_the_others_join() {
+    if !have_binaries() {
+        return;
+    }
+    let mut c = Cluster::new(3, 52, 16_452);
+    c.start().await;
+
+    let (dc, others) = wait_single_dc(&c, Duration::from_secs(30)).await;
     let dc_name = format!("node{dc}");
     for s in others.iter().flatten() {
         assert_eq!(s.dc, dc_name, "every node knows the DC: {s:?}");
@@ -394,4 +411,73 @@ async fn three_nodes_elect_one_dc_that_the_others_join() {
             .unwrap_or_else(|| panic!("no node_state for {name}: {}", status.to_pretty()));
         assert_eq!(ns.attr("join"), Some("member"), "{}", status.to_pretty());
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_run_actions_on_the_target_node() {
+    if !have_binaries() {
+        return;
+    }
+    // One CIB for all nodes, as they will see it once the CIB managers
+    // replicate it: results recorded by a node reach the DC's view.
+    let mut c = Cluster::new(3, 53, 16_453);
+    c.start_with(true).await;
+    let (dc, _) = wait_single_dc(&c, Duration::from_secs(30)).await;
+    // The resource must run on a node that is not the DC, so its start is
+    // sent over the cluster to that node's controller.
+    let target = dc % 3 + 1;
+    let target_name = format!("node{target}");
+    let (code, _, err) = c.cibadmin(
+        1,
+        &[
+            "-M",
+            "-o",
+            "crm_config",
+            "-X",
+            r#"<crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="opt-stonith" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>"#,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // The resource and its constraint in one change (a constraint must
+    // name an existing resource).
+    let config = format!(
+        r#"<configuration><resources><primitive id="d1" class="ocf" provider="test" type="Dummy"/></resources><constraints><rsc_location id="d1-on-target" rsc="d1" node="{target_name}" score="INFINITY"/></constraints></configuration>"#
+    );
+    let (code, _, err) = c.cibadmin(1, &["-M", "-o", "configuration", "-X", &config]);
+    assert_eq!(code, 0, "{err}");
+
+    let end = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = c.status(1);
+        // Recorded by the controller that ran it.
+        let started = op_with(&ops(&status, &target_name, "d1"), "start", "0").is_some_and(|o| {
+            o.attr("rc-code") == Some("0") && o.attr("on_node") == Some(target_name.as_str())
+        });
+        let probed = (1..=3).filter(|&k| k != target).all(|k| {
+            op_with(&ops(&status, &format!("node{k}"), "d1"), "monitor", "0")
+                .is_some_and(|o| o.attr("rc-code") == Some("7"))
+        });
+        if started && probed {
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "d1 was not probed everywhere and started on {target_name}: {}\n{}",
+            status.to_pretty(),
+            (1..=3)
+                .map(|k| c.log(k, "pacemaker-controld"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The DC saw every result and is idle again; the others still follow it.
+    let r = wait_state(&c, dc, "S_IDLE", Duration::from_secs(10)).await;
+    assert_eq!(r.dc, format!("node{dc}"));
+    for k in (1..=3).filter(|&k| k != dc) {
+        let r = wait_state(&c, k, "S_NOT_DC", Duration::from_secs(5)).await;
+        assert_eq!(r.dc, format!("node{dc}"));
+    }
+    // The target's controller ran the start (the agent's state file).
+    assert!(c.ocf_root.join("d1.state").exists());
 }
