@@ -333,6 +333,39 @@ async fn one_node_becomes_dc_and_starts_a_resource() {
     // The transition completed: idle again.
     let r = wait_state(&c, 1, "S_IDLE", Duration::from_secs(10)).await;
     assert_eq!(r.dc, "node1");
+
+    // A cleanup (crm_resource --cleanup): the history is forgotten and
+    // the resource probed again, found running, and monitored again.
+    let reply = cl
+        .delete_resource_history(pb::ResourceRequest {
+            resource: "d1".into(),
+            class: "ocf".into(),
+            provider: "test".into(),
+            r#type: "Dummy".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(reply.exit_code, 0, "{reply:?}");
+    let end = Instant::now() + Duration::from_secs(20);
+    loop {
+        let status = c.status(1);
+        let found = ops(&status, "node1", "d1");
+        let probed =
+            op_with(&found, "monitor", "0").is_some_and(|o| o.attr("rc-code") == Some("0"));
+        if probed && op_with(&found, "monitor", "10000").is_some() {
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "d1 was not probed again after the cleanup: {}\n{}",
+            status.to_pretty(),
+            c.log(1, "pacemaker-controld")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    wait_state(&c, 1, "S_IDLE", Duration::from_secs(10)).await;
 }
 
 /// Waits until one node of three is the idle DC and the two others have
