@@ -61,8 +61,10 @@ fn init_logging(opts: &Options, verbose: u8) {
                 .try_init();
         }
         (None, _) => {
+            use std::io::IsTerminal;
             let _ = tracing_subscriber::fmt()
                 .with_env_filter(filter())
+                .with_ansi(std::io::stderr().is_terminal())
                 .with_writer(std::io::stderr)
                 .try_init();
         }

@@ -514,3 +514,51 @@ async fn three_nodes_run_actions_on_the_target_node() {
     // The target's controller ran the start (the agent's state file).
     assert!(c.ocf_root.join("d1.state").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_others_elect_a_new_dc_when_the_dc_controller_dies() {
+    if !have_binaries() {
+        return;
+    }
+    let mut c = Cluster::new(3, 54, 16_454);
+    c.start().await;
+    let (dc, _) = wait_single_dc(&c, Duration::from_secs(30)).await;
+    let child = c
+        .daemons
+        .iter_mut()
+        .find(|(k, d, _)| *k == dc && *d == "pacemaker-controld")
+        .map(|(_, _, child)| child)
+        .unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let rest: Vec<u32> = (1..=3).filter(|&k| k != dc).collect();
+    let end = Instant::now() + Duration::from_secs(30);
+    loop {
+        let mut states = Vec::new();
+        for &k in &rest {
+            states.push(ping(&c, k).await);
+        }
+        let idle: Vec<&pb::PingReply> = states
+            .iter()
+            .flatten()
+            .filter(|s| s.state == "S_IDLE")
+            .collect();
+        let follower = states.iter().flatten().find(|s| s.state == "S_NOT_DC");
+        if let (&[new_dc], Some(f)) = (idle.as_slice(), follower) {
+            assert_eq!(new_dc.dc, new_dc.node);
+            assert_eq!(f.dc, new_dc.node, "{states:?}");
+            assert_ne!(new_dc.node, format!("node{dc}"));
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "no new DC after node{dc}'s controller died: {states:?}\n{}",
+            rest.iter()
+                .map(|&k| c.log(k, "pacemaker-controld"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
