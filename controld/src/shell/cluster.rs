@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use pcmk_proto::corosync::client::{Corosync, CpgMessage};
-use pcmk_proto::corosync::{CmapPrefix, CpgAddress, Empty, QuorumState};
+use pcmk_proto::corosync::{CpgAddress, QuorumState};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tracing::Instrument;
@@ -18,7 +18,6 @@ use super::{Input, InputTx, send_event};
 use crate::core::controller::{Daemon, Event};
 use crate::core::message::{CrmdMessage, Envelope};
 use crate::core::peers::NodeRef;
-use crate::translate::nodes::{NODELIST_PREFIX, nodelist};
 
 /// The CPG group of the controllers.
 pub const GROUP: &str = "crmd";
@@ -33,18 +32,14 @@ pub(crate) struct Identity {
     cs: Corosync,
 }
 
+/// The configured nodes (named as Pacemaker names them), by id.
 async fn read_nodelist(cs: &Corosync) -> Result<Vec<NodeRef>, tonic::Status> {
-    let entries = cs
-        .cmap()
-        .iterate(CmapPrefix {
-            prefix: NODELIST_PREFIX.to_string(),
-        })
+    Ok(cs
+        .node_names()
         .await?
-        .into_inner()
-        .entries;
-    Ok(nodelist(
-        entries.iter().map(|e| (e.key.as_str(), e.value.as_str())),
-    ))
+        .into_iter()
+        .map(|(id, name)| NodeRef::new(id, name))
+        .collect())
 }
 
 /// Connects to corosync (waiting up to `wait` for it) and finds out who
@@ -59,24 +54,13 @@ pub(crate) async fn identify(socket: &Path, wait: Duration) -> Result<Identity, 
             Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
         }
     };
-    let id = cs
-        .cpg()
-        .local_get(Empty {})
-        .await
-        .map_err(|e| format!("cannot read the local node id: {}", e.message()))?
-        .into_inner()
-        .nodeid;
     let nodes = read_nodelist(&cs)
         .await
         .map_err(|e| format!("cannot read the node list: {}", e.message()))?;
-    let name = match nodes.iter().find(|n| n.id == id) {
-        Some(n) => n.name.clone(),
-        None => nix::unistd::gethostname()
-            .ok()
-            .and_then(|h| h.into_string().ok())
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| format!("node {id} has no name in the node list nor a host name"))?,
-    };
+    let (id, name) = cs
+        .local_node_name()
+        .await
+        .map_err(|e| format!("cannot find the local node: {}", e.message()))?;
     Ok(Identity {
         local: NodeRef::new(id, name),
         nodes,

@@ -1,6 +1,6 @@
 //! Translations between the other daemons' data and the controller core's
 //! events and commands: CIB patchsets into CIB-change events, executor
-//! results and requests, cluster options, and corosync's node list.
+//! results and requests, and cluster options.
 //!
 //! Everything here is plain Rust over decoded values (no I/O), so the
 //! shell ([`crate::shell`]) stays a mover of bytes and each decoder of
@@ -9,4 +9,3 @@
 pub mod cib_change;
 pub mod config;
 pub mod executor;
-pub mod nodes;
