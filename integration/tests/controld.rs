@@ -562,3 +562,73 @@ async fn the_others_elect_a_new_dc_when_the_dc_controller_dies() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dc_records_a_lost_node_and_goes_on() {
+    if !have_binaries() {
+        return;
+    }
+    let mut c = Cluster::new(3, 55, 16_455);
+    c.start_with(true).await;
+    let (dc, _) = wait_single_dc(&c, Duration::from_secs(30)).await;
+    let (code, _, err) = c.cibadmin(
+        1,
+        &[
+            "-M",
+            "-o",
+            "crm_config",
+            "-X",
+            r#"<crm_config><cluster_property_set id="cib-bootstrap-options"><nvpair id="opt-stonith" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>"#,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    // A node that neither is the DC nor serves the shared CIB goes away:
+    // its daemons, then its corosync.
+    let lost = (2..=3).find(|&k| k != dc).unwrap();
+    for (k, _, child) in c.daemons.iter_mut().filter(|(k, _, _)| *k == lost) {
+        assert_eq!(*k, lost);
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    c.lab.kill(lost).unwrap();
+
+    let lost_name = format!("node{lost}");
+    let end = Instant::now() + Duration::from_secs(30);
+    let mut cl = client(&c.socket(dc, "controld")).await.unwrap();
+    loop {
+        let nodes = cl
+            .list_nodes(pb::ListNodesRequest {
+                partition_only: false,
+            })
+            .await
+            .unwrap()
+            .into_inner()
+            .nodes;
+        let gone = nodes
+            .iter()
+            .any(|n| n.name == lost_name && n.state == "lost" && !n.controller);
+        let status = c.status(1);
+        let recorded = status
+            .children_named("node_state")
+            .find(|n| n.attr("uname") == Some(lost_name.as_str()))
+            .is_some_and(|n| n.attr("join") == Some("down") && n.attr("crmd") == Some("0"));
+        let idle = ping(&c, dc).await.is_some_and(|p| p.state == "S_IDLE");
+        if gone && recorded && idle {
+            break;
+        }
+        assert!(
+            Instant::now() < end,
+            "the DC did not record the loss of {lost_name}: {nodes:?}\n{}\n{}",
+            status.to_pretty(),
+            c.log(dc, "pacemaker-controld")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The survivors keep quorum (2 of 3) and the same DC.
+    let info = cl
+        .node_info(pb::NodeInfoRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(info.have_quorum && info.is_dc, "{info:?}");
+}
