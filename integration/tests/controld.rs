@@ -1,5 +1,5 @@
 //! The controller with real daemons: `corosync`, `pacemaker-based`
-//! (stand-alone), `pacemaker-schedulerd`, `pacemaker-execd` and
+//! (stand-alone, shared, or replicating in cluster mode), `pacemaker-schedulerd`, `pacemaker-execd` and
 //! `pacemaker-controld` per node, each node's sockets and state in its
 //! own lab folder.
 //!
@@ -77,9 +77,21 @@ fn have_binaries() -> bool {
     missing.is_empty()
 }
 
+/// How the nodes' CIB managers are set up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cib {
+    /// One stand-alone CIB manager per node (each node's own CIB).
+    StandAlone,
+    /// Node 1's stand-alone CIB manager serves every node.
+    Shared,
+    /// One CIB manager per node in cluster mode, replicating over CPG.
+    Replicated,
+}
+
 /// A lab whose daemons are stopped when it goes out of scope.
 struct Cluster {
     lab: Lab,
+    cib: Cib,
     ocf_root: PathBuf,
     daemons: Vec<(u32, &'static str, Child)>,
     _dir: tempfile::TempDir,
@@ -104,6 +116,7 @@ impl Cluster {
         std::fs::set_permissions(&agent, std::fs::Permissions::from_mode(0o755)).unwrap();
         Cluster {
             lab,
+            cib: Cib::StandAlone,
             ocf_root,
             daemons: Vec::new(),
             _dir: dir,
@@ -111,14 +124,15 @@ impl Cluster {
     }
 
     /// Starts corosync on every node, waits for the ring, then starts the
-    /// Pacemaker daemons of every node.
+    /// Pacemaker daemons of every node, each with its own stand-alone CIB.
     async fn start(&mut self) {
-        self.start_with(false).await;
+        self.start_with(Cib::StandAlone).await;
     }
 
-    /// As [`Cluster::start`]; with `shared_cib`, node 1's CIB manager
-    /// serves every node (as a replicated CIB would look to them).
-    async fn start_with(&mut self, shared_cib: bool) {
+    /// As [`Cluster::start`], with the CIB managers set up as `cib` says.
+    async fn start_with(&mut self, cib: Cib) {
+        self.cib = cib;
+        let shared_cib = cib == Cib::Shared;
         self.lab.start_all().unwrap();
         let all: Vec<u32> = (1..=self.lab.nodes).collect();
         self.lab
@@ -141,7 +155,7 @@ impl Cluster {
         let nd = self.lab.node_dir(k);
         let log = std::fs::File::create(nd.join(format!("{daemon}.log"))).unwrap();
         let mut cmd = Command::new(self.lab.bin_dir.join(daemon));
-        if daemon == "pacemaker-based" {
+        if daemon == "pacemaker-based" && self.cib != Cib::Replicated {
             cmd.arg("--stand-alone");
         }
         for (key, v) in self.lab.env(k) {
@@ -451,11 +465,52 @@ async fn three_nodes_run_actions_on_the_target_node() {
     if !have_binaries() {
         return;
     }
-    // One CIB for all nodes, as they will see it once the CIB managers
-    // replicate it: results recorded by a node reach the DC's view.
+    // One CIB for all nodes: results recorded by a node reach the DC's view.
     let mut c = Cluster::new(3, 53, 16_453);
-    c.start_with(true).await;
-    let (dc, _) = wait_single_dc(&c, Duration::from_secs(30)).await;
+    c.start_with(Cib::Shared).await;
+    actions_run_on_the_target_node(&c).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_nodes_with_replicated_cibs_run_actions_on_the_target_node() {
+    if !have_binaries() {
+        return;
+    }
+    let mut c = Cluster::new(3, 56, 16_456);
+    c.start_with(Cib::Replicated).await;
+    actions_run_on_the_target_node(&c).await;
+    // Every node's CIB has every node's results.
+    let results = |k: u32| {
+        let status = c.status(k);
+        (1..=3)
+            .map(|n| {
+                ops(&status, &format!("node{n}"), "d1")
+                    .iter()
+                    .map(|o| o.to_compact())
+                    .collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+    };
+    let want = results(1);
+    assert!(want.iter().all(|r| !r.is_empty()), "{want:?}");
+    let end = Instant::now() + Duration::from_secs(5);
+    for k in 2..=3 {
+        while results(k) != want {
+            assert!(
+                Instant::now() < end,
+                "node{k}'s CIB differs: {:?}",
+                results(k)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// With 3 nodes whose controllers share one view of the CIB: a resource
+/// bound to a node that is not the DC is probed everywhere and started
+/// there, each action run by its node's controller at the DC's request.
+async fn actions_run_on_the_target_node(c: &Cluster) {
+    let (dc, _) = wait_single_dc(c, Duration::from_secs(30)).await;
     // The resource must run on a node that is not the DC, so its start is
     // sent over the cluster to that node's controller.
     let target = dc % 3 + 1;
@@ -505,10 +560,10 @@ async fn three_nodes_run_actions_on_the_target_node() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     // The DC saw every result and is idle again; the others still follow it.
-    let r = wait_state(&c, dc, "S_IDLE", Duration::from_secs(10)).await;
+    let r = wait_state(c, dc, "S_IDLE", Duration::from_secs(10)).await;
     assert_eq!(r.dc, format!("node{dc}"));
     for k in (1..=3).filter(|&k| k != dc) {
-        let r = wait_state(&c, k, "S_NOT_DC", Duration::from_secs(5)).await;
+        let r = wait_state(c, k, "S_NOT_DC", Duration::from_secs(5)).await;
         assert_eq!(r.dc, format!("node{dc}"));
     }
     // The target's controller ran the start (the agent's state file).
@@ -569,7 +624,7 @@ async fn the_dc_records_a_lost_node_and_goes_on() {
         return;
     }
     let mut c = Cluster::new(3, 55, 16_455);
-    c.start_with(true).await;
+    c.start_with(Cib::Shared).await;
     let (dc, _) = wait_single_dc(&c, Duration::from_secs(30)).await;
     let (code, _, err) = c.cibadmin(
         1,
