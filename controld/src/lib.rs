@@ -1,5 +1,9 @@
 //! pacemaker-controld: the cluster controller.
 //!
+//! [`shell`] is the daemon: the tokio shell that carries out the core's
+//! commands through corosync and the other daemons, with the translations
+//! of their data in [`translate`].
+//!
 //! [`core`] holds the sans-IO state machines: the controller FSA
 //! ([`core::fsa`]), the DC election ([`core::election`]), the join protocol
 //! and everything else of the controller ([`core::controller`]), the
@@ -36,3 +40,5 @@
 //! `dc()`, `peers()` and `join_id()`.
 
 pub mod core;
+pub mod shell;
+pub mod translate;

@@ -321,3 +321,54 @@ async fn t13_partition_splits_quorum_and_heals() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn t14_a_cpg_client_that_goes_away_leaves_its_groups() {
+    if !have_binaries() {
+        return;
+    }
+    let r = lab_of(2, 35, 16_409);
+    let lab = &r.lab;
+    lab.wait_members(&all(2), Duration::from_secs(20))
+        .await
+        .unwrap();
+    let sock = |k: u32| {
+        lab.node_dir(k)
+            .join("run")
+            .join(pcmk_proto::corosync::SOCKET_NAME)
+    };
+    let cs1 = Corosync::connect(&sock(1)).await.unwrap();
+    let mut g1 = cs1.cpg_join("gone-test").await.unwrap();
+    let cs2 = Corosync::connect(&sock(2)).await.unwrap();
+    let g2 = cs2.cpg_join("gone-test").await.unwrap();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), g1.next())
+            .await
+            .unwrap()
+            .unwrap()
+        {
+            Some(CpgMessage::Confchg { members, .. }) if members.len() == 2 => break,
+            Some(_) => {}
+            None => panic!("stream closed"),
+        }
+    }
+    // The client on node 2 vanishes without leaving (as a killed process).
+    drop(g2);
+    drop(cs2);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), g1.next())
+            .await
+            .expect("node 1 learns that the client left")
+            .unwrap()
+        {
+            Some(CpgMessage::Confchg { members, left, .. }) if !left.is_empty() => {
+                assert_eq!(members.len(), 1, "{members:?}");
+                assert_eq!(left[0].nodeid, 2);
+                assert_eq!(left[0].reason, pcmk_proto::corosync::reason::PROCDOWN);
+                break;
+            }
+            Some(_) => {}
+            None => panic!("stream closed"),
+        }
+    }
+}

@@ -7,6 +7,7 @@ use std::time::Duration;
 use pcmk_common::xml::{Element, XmlError, parse};
 
 use super::election::{NoVote, Vote};
+use super::history::RscInfo;
 
 /// A message between controllers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +71,33 @@ pub enum CrmdMessage {
         /// The `lrm_rsc_op` describing the outcome.
         op: Element,
     },
+    /// A tool asks the recipient to forget a resource's operation history,
+    /// or only that of one operation (`lrm_delete`: `crm_resource
+    /// --cleanup`, `--refresh`), so the resource is probed again.
+    LrmDelete {
+        /// The resource.
+        rsc: RscInfo,
+        /// Only this operation and interval (ms), when set.
+        operation: Option<(String, u64)>,
+    },
+    /// A tool asks the recipient to record a failure of a resource
+    /// (`lrm_fail`: `crm_resource --fail`).
+    LrmFail {
+        /// The resource.
+        rsc: RscInfo,
+    },
+    /// A tool asks the recipient (or every node) to forget its whole
+    /// operation history so every resource is probed again
+    /// (`probe_again`: `crm_resource --refresh` of a node).
+    Reprobe,
+    /// Forget a node that left the cluster for good (`rm_node_cache`:
+    /// `crm_node -R`).
+    RemoveNodeCache {
+        /// Its cluster id (0 when unknown).
+        id: u32,
+        /// Its name.
+        name: String,
+    },
     /// Another cluster action from the graph (`crm_event`).
     ClusterAction {
         /// The task.
@@ -96,6 +124,10 @@ impl CrmdMessage {
             CrmdMessage::Shutdown => "do_shutdown",
             CrmdMessage::ExecRequest { .. } => "lrm_invoke",
             CrmdMessage::ExecAck { .. } => "lrm_ack",
+            CrmdMessage::LrmDelete { .. } => "lrm_delete",
+            CrmdMessage::LrmFail { .. } => "lrm_fail",
+            CrmdMessage::Reprobe => "probe_again",
+            CrmdMessage::RemoveNodeCache { .. } => "rm_node_cache",
             CrmdMessage::ClusterAction { task, .. } => task,
         }
     }
@@ -170,7 +202,22 @@ impl Envelope {
                 x.set_attr("election-id", n.election_id.to_string());
                 x.set_attr("version", n.version.as_str());
             }
-            CrmdMessage::JoinAnnounce | CrmdMessage::ShutdownReq | CrmdMessage::Shutdown => {}
+            CrmdMessage::JoinAnnounce
+            | CrmdMessage::ShutdownReq
+            | CrmdMessage::Shutdown
+            | CrmdMessage::Reprobe => {}
+            CrmdMessage::LrmDelete { rsc, operation } => {
+                x.push(primitive(rsc));
+                if let Some((task, interval)) = operation {
+                    x.set_attr("operation", task.as_str());
+                    x.set_attr("interval", interval.to_string());
+                }
+            }
+            CrmdMessage::LrmFail { rsc } => x.push(primitive(rsc)),
+            CrmdMessage::RemoveNodeCache { id, name } => {
+                x.set_attr("id", id.to_string());
+                x.set_attr("uname", name.as_str());
+            }
             CrmdMessage::JoinOffer {
                 join_id,
                 feature_set,
@@ -319,6 +366,35 @@ impl Envelope {
             "lrm_ack" => CrmdMessage::ExecAck {
                 op: child().ok_or_else(|| field("lrm_rsc_op"))?,
             },
+            "lrm_delete" => {
+                let rsc = x
+                    .child("primitive")
+                    .and_then(rsc_of)
+                    .ok_or_else(|| field("primitive"))?;
+                let operation = match x.attr("operation") {
+                    Some(task) => {
+                        let interval =
+                            u64::try_from(int("interval")?).map_err(|_| field("interval"))?;
+                        Some((task.to_string(), interval))
+                    }
+                    None => None,
+                };
+                CrmdMessage::LrmDelete { rsc, operation }
+            }
+            "lrm_fail" => CrmdMessage::LrmFail {
+                rsc: x
+                    .child("primitive")
+                    .and_then(rsc_of)
+                    .ok_or_else(|| field("primitive"))?,
+            },
+            "probe_again" => CrmdMessage::Reprobe,
+            "rm_node_cache" => CrmdMessage::RemoveNodeCache {
+                id: x
+                    .attr("id")
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0),
+                name: text("uname")?,
+            },
             "" => return Err(field("crm_task")),
             other => match child() {
                 Some(action) if action.name == "crm_event" => CrmdMessage::ClusterAction {
@@ -331,6 +407,29 @@ impl Envelope {
         };
         Ok(Envelope { from, to, message })
     }
+}
+
+/// A resource as a `<primitive>` element.
+fn primitive(rsc: &RscInfo) -> Element {
+    let mut p = Element::new("primitive")
+        .with_attr("id", rsc.id.as_str())
+        .with_attr("class", rsc.standard.as_str())
+        .with_attr("type", rsc.kind.as_str());
+    if let Some(provider) = &rsc.provider {
+        p.set_attr("provider", provider.as_str());
+    }
+    p
+}
+
+/// The resource of a `<primitive>` element (which must have an id).
+fn rsc_of(p: &Element) -> Option<RscInfo> {
+    let id = p.id().filter(|id| !id.is_empty())?;
+    Some(RscInfo {
+        id: id.to_string(),
+        standard: p.attr("class").unwrap_or("").to_string(),
+        provider: p.attr("provider").map(str::to_string),
+        kind: p.attr("type").unwrap_or("").to_string(),
+    })
 }
 
 fn bool_text(b: bool) -> &'static str {
@@ -426,6 +525,35 @@ mod tests {
             },
             Some("n1"),
         );
+        let rsc = RscInfo {
+            id: "d".into(),
+            standard: "ocf".into(),
+            provider: Some("pacemaker".into()),
+            kind: "Dummy".into(),
+        };
+        round_trip(
+            CrmdMessage::LrmDelete {
+                rsc: rsc.clone(),
+                operation: None,
+            },
+            Some("n2"),
+        );
+        round_trip(
+            CrmdMessage::LrmDelete {
+                rsc: rsc.clone(),
+                operation: Some(("monitor".into(), 10_000)),
+            },
+            Some("n2"),
+        );
+        round_trip(CrmdMessage::LrmFail { rsc }, Some("n2"));
+        round_trip(CrmdMessage::Reprobe, None);
+        round_trip(
+            CrmdMessage::RemoveNodeCache {
+                id: 4,
+                name: "n4".into(),
+            },
+            None,
+        );
         round_trip(
             CrmdMessage::ClusterAction {
                 task: "clear_failcount".into(),
@@ -455,6 +583,14 @@ mod tests {
             Envelope::decode(r#"<crm_message crm_task="frobnicate" src="a"/>"#),
             Err(MessageError::UnknownTask(_))
         ));
+        assert!(Envelope::decode(r#"<crm_message crm_task="lrm_delete" src="a"/>"#).is_err());
+        assert!(
+            Envelope::decode(
+                r#"<crm_message crm_task="lrm_fail" src="a"><primitive/></crm_message>"#
+            )
+            .is_err()
+        );
+        assert!(Envelope::decode(r#"<crm_message crm_task="lrm_delete" src="a" operation="monitor" interval="-1"><primitive id="d"/></crm_message>"#).is_err());
         assert!(Envelope::decode(r#"<crm_message crm_task="vote" src="a" election-owner="1" election-id="-1" election-age-sec="1" election-age-nano-sec="0" version="3"/>"#).is_err());
     }
 }

@@ -168,6 +168,15 @@ impl Peers {
             })
     }
 
+    /// Forgets node `name`; returns what was known of it.
+    pub fn remove(&mut self, name: &str) -> Option<Peer> {
+        let p = self.map.remove(&name.to_ascii_lowercase());
+        if p.is_some() {
+            self.seq += 1;
+        }
+        p
+    }
+
     /// Every node.
     pub fn iter(&self) -> impl Iterator<Item = &Peer> {
         self.map.values()

@@ -115,6 +115,47 @@ pub(super) async fn serve(
 
 type Events<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>;
 
+/// The events of one CPG session. The stream is dropped when its client
+/// goes away (or the session ended): a session still in the group then
+/// leaves it with reason PROCDOWN, as corosync does when a client's IPC
+/// connection closes, so the other members learn of it at once.
+struct SessionStream {
+    events: UnboundedReceiverStream<Result<CpgEvent, Status>>,
+    handle: u64,
+    calls: mpsc::Sender<Call>,
+}
+
+impl Stream for SessionStream {
+    type Item = Result<CpgEvent, Status>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        Pin::new(&mut self.events).poll_next(cx)
+    }
+}
+
+impl Drop for SessionStream {
+    fn drop(&mut self) {
+        let handle = self.handle;
+        let call: Call = Box::new(move |ctx: &mut Ctx| {
+            // A session that already left is not in the group any more.
+            ctx.sessions.remove(&handle);
+            let now = ctx.now();
+            ctx.node.cpg_disconnect(now, handle);
+        });
+        if let Err(mpsc::error::TrySendError::Full(call)) = self.calls.try_send(call) {
+            let calls = self.calls.clone();
+            if let Ok(rt) = tokio::runtime::Handle::try_current() {
+                rt.spawn(async move {
+                    let _ = calls.send(call).await;
+                });
+            }
+        }
+    }
+}
+
 #[tonic::async_trait]
 impl cpg_server::Cpg for Svc {
     type JoinStream = Events<CpgEvent>;
@@ -148,7 +189,11 @@ impl cpg_server::Cpg for Svc {
             .await?
             .map_err(status_of)?;
         tracing::debug!(handle, pid, "cpg join");
-        Ok(Response::new(Box::pin(UnboundedReceiverStream::new(erx))))
+        Ok(Response::new(Box::pin(SessionStream {
+            events: UnboundedReceiverStream::new(erx),
+            handle,
+            calls: self.tx.clone(),
+        })))
     }
 
     async fn mcast(&self, req: Request<CpgMcastRequest>) -> Result<Response<Empty>, Status> {

@@ -136,6 +136,9 @@ impl Controller {
             return;
         }
         self.ops_recorded(ops);
+        // Outside events are remembered only within one change
+        // (`controld_remove_all_outside_events()`).
+        self.te.clear_outside_events();
         if config {
             self.abort_transition(
                 crate::core::te::SCORE_INFINITY,
@@ -253,6 +256,19 @@ impl Controller {
                 if let Some(ev) = ActionEvent::from_lrm_rsc_op(op, &node_id) {
                     self.ops_recorded(&[ev]);
                 }
+            }
+            CrmdMessage::LrmDelete { rsc, operation } => {
+                let op = operation.as_ref().map(|(t, i)| (t.as_str(), *i));
+                self.forget_resource(&from, &rsc.id, op);
+            }
+            CrmdMessage::LrmFail { rsc } => {
+                let rsc = rsc.clone();
+                self.fail_resource(&from, rsc);
+            }
+            CrmdMessage::Reprobe => self.reprobe(&from),
+            CrmdMessage::RemoveNodeCache { id, name } => {
+                let (id, name) = (*id, name.clone());
+                self.forget_peer(id, &name);
             }
             CrmdMessage::ClusterAction {
                 task,

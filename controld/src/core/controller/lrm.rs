@@ -257,6 +257,71 @@ impl Controller {
         );
     }
 
+    /// A tool's request to forget a resource's history here, or that of
+    /// one operation (`handle_lrm_delete()`): the cache and the CIB status
+    /// forget it, and the DC's next transition probes it again.
+    pub(super) fn forget_resource(&mut self, from: &str, rsc_id: &str, op: Option<(&str, u64)>) {
+        let node = self.cfg.node_name.clone();
+        let base = format!("//node_state[@uname='{node}']//lrm_resource[@id='{rsc_id}']");
+        let xpath = match op {
+            None => {
+                tracing::info!("Forgetting the history of {rsc_id} on {node} (asked by {from})");
+                self.history.forget(rsc_id);
+                base
+            }
+            Some((task, interval_ms)) => {
+                tracing::info!(
+                    "Forgetting the history of {} on {node} (asked by {from})",
+                    op_key(rsc_id, task, interval_ms)
+                );
+                self.history.forget_op(rsc_id, task, interval_ms);
+                format!("{base}/lrm_rsc_op[@operation='{task}'][@interval='{interval_ms}']")
+            }
+        };
+        self.cib(CibOp::Delete { xpath }, None);
+    }
+
+    /// A tool's request to fail a resource here (`fail_lrm_resource()`):
+    /// a made-up failed `asyncmon` result is recorded as if the executor
+    /// had reported it.
+    pub(super) fn fail_resource(&mut self, from: &str, rsc: RscInfo) {
+        tracing::info!(
+            "Failing resource {} on {} (asked by {from})",
+            rsc.id,
+            self.cfg.node_name
+        );
+        let op = OpResult {
+            rsc_id: rsc.id.clone(),
+            task: "asyncmon".into(),
+            interval_ms: 0,
+            call_id: -1,
+            rc: 1,
+            status: ExecStatus::Done,
+            exit_reason: Some("Simulated failure".into()),
+            t_run: self.epoch(),
+            t_rcchange: self.epoch(),
+            exec_time: 0,
+            queue_time: 0,
+            params: BTreeMap::new(),
+            transition_key: None,
+        };
+        self.exec_result(rsc, op);
+    }
+
+    /// A tool's request to probe every resource here again
+    /// (`handle_reprobe_op()`): the whole history is forgotten.
+    pub(super) fn reprobe(&mut self, from: &str) {
+        let node = self.cfg.node_name.clone();
+        tracing::info!("Forgetting the whole resource history of {node} (asked by {from})");
+        self.history.clear();
+        self.cib(
+            CibOp::Delete {
+                xpath: format!("//node_state[@uname='{node}']/lrm"),
+            },
+            None,
+        );
+    }
+
     /// This node's `node_state` with its whole operation history
     /// (`controld_query_executor_state()`).
     pub(super) fn local_executor_state(&self) -> Option<Element> {

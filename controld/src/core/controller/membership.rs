@@ -141,6 +141,30 @@ impl Controller {
         }
     }
 
+    /// Forgets a node that left for good (`crm_node -R`): only a node
+    /// that is not an active member can be forgotten.
+    pub(super) fn forget_peer(&mut self, id: u32, name: &str) {
+        let known = match self.peers.get(name) {
+            Some(p) => Some(p.clone()),
+            None => self.peers.by_id(id).filter(|_| id != 0).cloned(),
+        };
+        let Some(peer) = known else {
+            tracing::info!("No node {name} (id {id}) to forget");
+            return;
+        };
+        if peer.member || peer.controller {
+            tracing::warn!(
+                "Not forgetting node {} (id {}): it is still in the cluster",
+                peer.node.name,
+                peer.node.id
+            );
+            return;
+        }
+        tracing::info!("Forgetting node {} (id {})", peer.node.name, peer.node.id);
+        self.peers.remove(&peer.node.name);
+        self.election.remove_voter(&peer.node.name);
+    }
+
     fn peer_appeared(&mut self, n: &NodeRef) {
         if !self.register.contains(Register::CIB_CONNECTED) || self.state == State::Stopping {
             return;

@@ -74,6 +74,27 @@ impl HistoryCache {
         self.resources.remove(id);
     }
 
+    /// Forgets the results of operation `task` at `interval_ms` of
+    /// resource `id` (a cleanup of one operation).
+    pub fn forget_op(&mut self, id: &str, task: &str, interval_ms: u64) {
+        let Some(entry) = self.resources.get_mut(id) else {
+            return;
+        };
+        let same = |o: &OpResult| o.task == task && o.interval_ms == interval_ms;
+        if entry.failed.as_ref().is_some_and(same) {
+            entry.failed = None;
+        }
+        if entry.last.as_ref().is_some_and(same) {
+            entry.last = None;
+        }
+        entry.recurring.retain(|o| !same(o));
+    }
+
+    /// Forgets every resource's history (a re-probe of the node).
+    pub fn clear(&mut self) {
+        self.resources.clear();
+    }
+
     /// Records an operation result (`update_history_cache()`).
     pub fn record(&mut self, rsc: &RscInfo, op: &OpResult) {
         if op.task == "notify" {
@@ -219,5 +240,21 @@ mod tests {
         assert_eq!(ids, ["d_last_failure_0", "d_last_0"]);
         c.forget("d");
         assert!(c.get("d").is_none());
+    }
+
+    #[test]
+    fn forgets_one_operation_or_everything() {
+        let mut c = HistoryCache::new();
+        c.record(&rsc(), &op("start", 0, 0, 2));
+        c.record(&rsc(), &op("monitor", 10000, 7, 4));
+        c.forget_op("d", "monitor", 10000);
+        let h = c.get("d").unwrap();
+        assert!(h.failed.is_none() && h.recurring.is_empty());
+        assert_eq!(h.last.as_ref().unwrap().task, "start");
+        c.forget_op("d", "start", 0);
+        assert!(c.get("d").unwrap().last.is_none());
+        c.forget_op("nothing", "start", 0);
+        c.clear();
+        assert_eq!(c.resources().count(), 0);
     }
 }

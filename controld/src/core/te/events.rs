@@ -27,6 +27,12 @@ impl TransitionEngine {
         }
     }
 
+    /// Forgets the outside events seen so far (done after every CIB
+    /// change, so one result is counted once however it arrives).
+    pub fn clear_outside_events(&mut self) {
+        self.outside_events.clear();
+    }
+
     /// Handles an operation result (`process_graph_event()`).
     pub fn action_event(&mut self, ev: &ActionEvent) {
         let Some(magic) = ev.transition_key.as_deref() else {
