@@ -13,6 +13,8 @@ pub mod crm_diff;
 pub mod crm_error;
 pub mod crm_rule;
 pub mod crm_shadow;
+pub mod crm_simulate;
+pub mod crm_verify;
 pub mod iso8601;
 
 pub mod crm_resource;

@@ -21,3 +21,9 @@ pub mod fenced {
 pub mod cib {
     tonic::include_proto!("pcmk.cib");
 }
+
+/// The scheduler daemon's API (`schedulerd.proto`).
+#[allow(missing_docs, clippy::all)]
+pub mod schedulerd {
+    tonic::include_proto!("pacemaker.schedulerd");
+}
