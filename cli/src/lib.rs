@@ -20,3 +20,14 @@ pub mod iso8601;
 pub mod crm_resource;
 pub mod result_doc;
 pub mod stonith_admin;
+
+pub mod cib_attrs;
+pub mod cib_session;
+pub mod crm_attribute;
+pub mod crm_failcount;
+pub mod crm_standby;
+pub mod daemons;
+pub mod getopt;
+pub mod goption;
+pub mod option_list;
+pub mod text_out;
