@@ -20,6 +20,7 @@ pub mod iso8601;
 pub mod crm_resource;
 pub mod result_doc;
 pub mod stonith_admin;
+pub mod corosync;
 
 pub mod cib_attrs;
 pub mod cib_session;

@@ -1,0 +1,476 @@
+//! A cluster of real daemons on one machine, one folder per node.
+//!
+//! Layout of a lab folder: `lab.conf` (node count and port), then per node
+//! `nodeK/` with `corosync.conf`, `run/` (sockets, `COROSYNC_RUN_DIR` and
+//! `PCMK_run_dir`), `state/`, `corosync.log` and `corosync.pid`; one
+//! `authkey` shared by all. Node K has nodeid K, name `nodeK` and address
+//! 127.0.0.K. Partitions are made with policy routing rules
+//! (`ip rule ... blackhole`) between the nodes' addresses, which needs
+//! root and iproute2.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+/// Default UDP port of lab clusters (away from a real corosync's 5405).
+pub const DEFAULT_PORT: u16 = 15405;
+/// First policy-routing rule priority the lab uses for partitions.
+const RULE_PRIO: u32 = 3100;
+/// Where the `local` table's rule goes while a partition stands.
+const LOCAL_PRIO: u32 = 32000;
+
+/// How to build a lab cluster.
+#[derive(Debug, Clone)]
+pub struct LabSpec {
+    /// Number of nodes (1 to 32).
+    pub nodes: u32,
+    /// UDP port.
+    pub port: u16,
+    /// `totem.token` (ms), or Corosync's default.
+    pub token: Option<u32>,
+    /// Encrypt with the authkey.
+    pub crypto: bool,
+    /// Node K gets 127.0.SUBNET.K (0 by default), so labs can run side by side.
+    pub subnet: u8,
+}
+
+impl Default for LabSpec {
+    fn default() -> Self {
+        LabSpec {
+            nodes: 3,
+            port: DEFAULT_PORT,
+            token: None,
+            crypto: true,
+            subnet: 0,
+        }
+    }
+}
+
+/// A lab folder and the cluster in it.
+#[derive(Debug, Clone)]
+pub struct Lab {
+    /// The folder.
+    pub dir: PathBuf,
+    /// Number of nodes.
+    pub nodes: u32,
+    /// UDP port.
+    pub port: u16,
+    /// Folder with the binaries.
+    pub bin_dir: PathBuf,
+    /// Third byte of the nodes' loopback addresses.
+    pub subnet: u8,
+}
+
+/// The well-known lab folder under the system's temp directory.
+pub fn default_dir() -> PathBuf {
+    std::env::temp_dir().join("pcmk-lab")
+}
+
+/// The folder holding the project's binaries, found from the running executable
+/// (`target/<profile>/` for binaries, `target/<profile>/deps/` for tests).
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
+    if dir.join("corosync").exists() {
+        return dir;
+    }
+    dir.parent().map(Path::to_path_buf).unwrap_or(dir)
+}
+
+impl Lab {
+    /// Opens an existing lab folder.
+    pub fn open(dir: &Path) -> Result<Lab> {
+        let conf = std::fs::read_to_string(dir.join("lab.conf"))
+            .with_context(|| format!("no lab in {} (run pcmk-lab up first)", dir.display()))?;
+        let mut nodes = 0;
+        let mut port = DEFAULT_PORT;
+        let mut subnet = 0;
+        for line in conf.lines() {
+            if let Some(v) = line.strip_prefix("subnet=") {
+                subnet = v.trim().parse()?;
+            }
+            if let Some(v) = line.strip_prefix("nodes=") {
+                nodes = v.trim().parse()?;
+            }
+            if let Some(v) = line.strip_prefix("port=") {
+                port = v.trim().parse()?;
+            }
+        }
+        Ok(Lab {
+            dir: dir.to_path_buf(),
+            nodes,
+            port,
+            bin_dir: bin_dir(),
+            subnet,
+        })
+    }
+
+    /// Writes the configuration of a new cluster into `dir`.
+    pub fn create(dir: &Path, spec: &LabSpec) -> Result<Lab> {
+        if !(1..=32).contains(&spec.nodes) {
+            bail!("a lab has 1 to 32 nodes");
+        }
+        std::fs::create_dir_all(dir)?;
+        std::fs::write(
+            dir.join("lab.conf"),
+            format!(
+                "nodes={}\nport={}\nsubnet={}\n",
+                spec.nodes, spec.port, spec.subnet
+            ),
+        )?;
+        let key = dir.join("authkey");
+        write_key(&key)?;
+        let lab = Lab {
+            dir: dir.to_path_buf(),
+            nodes: spec.nodes,
+            port: spec.port,
+            bin_dir: bin_dir(),
+            subnet: spec.subnet,
+        };
+        for k in 1..=spec.nodes {
+            let nd = lab.node_dir(k);
+            std::fs::create_dir_all(nd.join("run"))?;
+            std::fs::create_dir_all(nd.join("state"))?;
+            std::fs::write(nd.join("corosync.conf"), lab.config_text(k, spec, &key))?;
+        }
+        Ok(lab)
+    }
+
+    /// The corosync.conf of node `k`.
+    pub fn config_text(&self, k: u32, spec: &LabSpec, key: &Path) -> String {
+        let mut s = String::from(
+            "totem {\n    version: 2\n    cluster_name: pcmklab\n    transport: udpu\n",
+        );
+        s.push_str(&format!("    nodeid: {k}\n"));
+        if let Some(t) = spec.token {
+            s.push_str(&format!("    token: {t}\n"));
+        }
+        if spec.crypto {
+            s.push_str(&format!(
+                "    crypto_cipher: aes256\n    crypto_hash: sha256\n    keyfile: {}\n",
+                key.display()
+            ));
+        }
+        s.push_str(&format!("    interface {{\n        linknumber: 0\n        mcastport: {}\n    }}\n}}\n\nnodelist {{\n", self.port));
+        for n in 1..=spec.nodes {
+            s.push_str(&format!(
+                "    node {{\n        ring0_addr: {}\n        name: node{n}\n        nodeid: {n}\n    }}\n",
+                self.addr(n)
+            ));
+        }
+        s.push_str("}\n\nquorum {\n    provider: corosync_votequorum\n}\n\nlogging {\n    to_stderr: yes\n    timestamp: on\n}\n");
+        s
+    }
+
+    /// The address of node `k`.
+    pub fn addr(&self, k: u32) -> String {
+        format!("127.0.{}.{k}", self.subnet)
+    }
+
+    /// Folder of node `k`.
+    pub fn node_dir(&self, k: u32) -> PathBuf {
+        self.dir.join(format!("node{k}"))
+    }
+
+    /// Environment that points tools at node `k`.
+    pub fn env(&self, k: u32) -> Vec<(String, PathBuf)> {
+        let nd = self.node_dir(k);
+        vec![
+            ("COROSYNC_RUN_DIR".into(), nd.join("run")),
+            ("COROSYNC_STATE_DIR".into(), nd.join("state")),
+            ("PCMK_run_dir".into(), nd.join("run")),
+            ("PCMK_state_dir".into(), nd.join("state")),
+        ]
+    }
+
+    fn pid_file(&self, k: u32) -> PathBuf {
+        self.node_dir(k).join("corosync.pid")
+    }
+
+    /// The pid of node `k`'s corosync, if it runs.
+    pub fn pid(&self, k: u32) -> Option<i32> {
+        let pid: i32 = std::fs::read_to_string(self.pid_file(k))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"));
+        alive.then_some(pid)
+    }
+
+    /// Starts node `k` in the background.
+    pub fn start(&self, k: u32) -> Result<()> {
+        if self.pid(k).is_some() {
+            return Ok(());
+        }
+        let nd = self.node_dir(k);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(nd.join("corosync.log"))?;
+        let mut cmd = Command::new(self.bin_dir.join("corosync"));
+        cmd.arg("-f").arg("-c").arg(nd.join("corosync.conf"));
+        for (k, v) in self.env(k) {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("cannot start {}", self.bin_dir.join("corosync").display()))?;
+        std::fs::write(self.pid_file(k), format!("{}\n", child.id()))?;
+        // The child is reaped by whoever outlives it; the lab tracks it by pid.
+        std::mem::forget(child);
+        Ok(())
+    }
+
+    /// Sends `sig` to node `k`.
+    pub fn signal(&self, k: u32, sig: nix::sys::signal::Signal) -> Result<()> {
+        let pid = self
+            .pid(k)
+            .ok_or_else(|| anyhow!("node {k} is not running"))?;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig)?;
+        Ok(())
+    }
+
+    /// Kills node `k` with SIGKILL.
+    pub fn kill(&self, k: u32) -> Result<()> {
+        self.signal(k, nix::sys::signal::Signal::SIGKILL)?;
+        self.wait_gone(k, Duration::from_secs(5));
+        Ok(())
+    }
+
+    /// Stops node `k` cleanly (SIGTERM, then SIGKILL after 10 s).
+    pub fn stop(&self, k: u32) -> Result<()> {
+        if self.pid(k).is_none() {
+            return Ok(());
+        }
+        self.signal(k, nix::sys::signal::Signal::SIGTERM)?;
+        if !self.wait_gone(k, Duration::from_secs(10)) {
+            let _ = self.signal(k, nix::sys::signal::Signal::SIGKILL);
+            self.wait_gone(k, Duration::from_secs(5));
+        }
+        Ok(())
+    }
+
+    fn wait_gone(&self, k: u32, within: Duration) -> bool {
+        let end = Instant::now() + within;
+        while Instant::now() < end {
+            // Reap our own children so they do not linger as zombies.
+            let _ = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            if self.pid(k).is_none() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Starts every node.
+    pub fn start_all(&self) -> Result<()> {
+        for k in 1..=self.nodes {
+            self.start(k)?;
+        }
+        Ok(())
+    }
+
+    /// Stops everything the lab started and removes its partition rules.
+    pub fn down(&self) -> Result<()> {
+        for k in 1..=self.nodes {
+            self.stop(k)?;
+        }
+        if is_root() {
+            let _ = self.heal();
+        }
+        Ok(())
+    }
+
+    /// Runs `tool args` against node `k`; returns its exit code, stdout and stderr.
+    pub fn exec(&self, k: u32, tool: &str, args: &[&str]) -> Result<(i32, String, String)> {
+        let path = if tool.contains('/') {
+            PathBuf::from(tool)
+        } else {
+            self.bin_dir.join(tool)
+        };
+        let mut cmd = Command::new(path);
+        cmd.args(args);
+        for (k, v) in self.env(k) {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().with_context(|| format!("cannot run {tool}"))?;
+        Ok((
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ))
+    }
+
+    /// The quorum state node `k` reports.
+    pub async fn quorum(&self, k: u32) -> Result<pcmk_proto::corosync::QuorumState> {
+        let sock = self
+            .node_dir(k)
+            .join("run")
+            .join(pcmk_proto::corosync::SOCKET_NAME);
+        let cs = pcmk_proto::corosync::client::Corosync::connect(&sock).await?;
+        Ok(cs.quorum_get().await?)
+    }
+
+    /// Waits until each node of `nodes` is quorate with exactly `nodes` as members.
+    pub async fn wait_members(&self, nodes: &[u32], within: Duration) -> Result<Duration> {
+        let start = Instant::now();
+        let mut last = String::new();
+        loop {
+            let mut ok = true;
+            for &k in nodes {
+                match self.quorum(k).await {
+                    Ok(q) if q.quorate && q.members == nodes => {}
+                    Ok(q) => {
+                        ok = false;
+                        last = format!("node {k}: quorate={} members={:?}", q.quorate, q.members);
+                    }
+                    Err(e) => {
+                        ok = false;
+                        last = format!("node {k}: {e}");
+                    }
+                }
+            }
+            if ok {
+                return Ok(start.elapsed());
+            }
+            if start.elapsed() > within {
+                bail!(
+                    "nodes {nodes:?} did not form one quorate ring within {within:?}; last seen: {last}"
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Cuts the network between the groups (each a list of node numbers).
+    pub fn partition(&self, groups: &[Vec<u32>]) -> Result<()> {
+        if !is_root() {
+            bail!("partitions need root (policy routing rules)");
+        }
+        self.heal()?;
+        let mut prio = RULE_PRIO;
+        let mut rules = Vec::new();
+        for (i, a) in groups.iter().enumerate() {
+            for b in groups.iter().skip(i + 1) {
+                for x in a {
+                    for y in b {
+                        for (from, to) in [(x, y), (y, x)] {
+                            let args = vec![
+                                "rule".to_string(),
+                                "add".into(),
+                                "from".into(),
+                                self.addr(*from),
+                                "to".into(),
+                                self.addr(*to),
+                                "blackhole".into(),
+                                "priority".into(),
+                                prio.to_string(),
+                            ];
+                            run_ip(&args)?;
+                            rules.push(prio.to_string());
+                            prio += 1;
+                        }
+                    }
+                }
+            }
+        }
+        std::fs::write(self.dir.join("partition"), rules.join("\n"))?;
+        // Loopback addresses are found in the `local` table, whose rule comes
+        // first (priority 0): move it after ours while a partition stands.
+        if run_ip(&[
+            "rule".into(),
+            "add".into(),
+            "priority".into(),
+            LOCAL_PRIO.to_string(),
+            "lookup".into(),
+            "local".into(),
+        ])
+        .is_ok()
+        {
+            let _ = run_ip(&["rule".into(), "del".into(), "priority".into(), "0".into()]);
+        }
+        Ok(())
+    }
+
+    /// Removes the partition rules.
+    pub fn heal(&self) -> Result<()> {
+        let f = self.dir.join("partition");
+        if let Ok(text) = std::fs::read_to_string(&f) {
+            for prio in text.lines().filter(|l| !l.trim().is_empty()) {
+                let _ = run_ip(&[
+                    "rule".into(),
+                    "del".into(),
+                    "priority".into(),
+                    prio.trim().to_string(),
+                ]);
+            }
+            let _ = std::fs::remove_file(f);
+            // Put the `local` table back first.
+            if run_ip(&[
+                "rule".into(),
+                "add".into(),
+                "priority".into(),
+                "0".into(),
+                "lookup".into(),
+                "local".into(),
+            ])
+            .is_ok()
+            {
+                let _ = run_ip(&[
+                    "rule".into(),
+                    "del".into(),
+                    "priority".into(),
+                    LOCAL_PRIO.to_string(),
+                ]);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn run_ip(args: &[String]) -> Result<()> {
+    let st = Command::new("ip")
+        .args(args)
+        .status()
+        .context("cannot run ip (install iproute2)")?;
+    if !st.success() {
+        bail!("ip {} failed", args.join(" "));
+    }
+    Ok(())
+}
+
+/// Whether we run as root.
+pub fn is_root() -> bool {
+    nix::unistd::geteuid().is_root()
+}
+
+fn write_key(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut key = vec![0u8; 256];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+    let _ = std::fs::remove_file(path);
+    std::fs::write(path, &key)?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o400))?;
+    Ok(())
+}
+
+/// Replaces node `k`'s key with a different one (for tests of wrong keys).
+pub fn write_other_key(lab: &Lab, k: u32) -> Result<()> {
+    let key = lab.node_dir(k).join("authkey");
+    write_key(&key)?;
+    let conf = lab.node_dir(k).join("corosync.conf");
+    let text = std::fs::read_to_string(&conf)?;
+    let shared = lab.dir.join("authkey").display().to_string();
+    std::fs::write(&conf, text.replace(&shared, &key.display().to_string()))?;
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! `pacemakerd`: starts and watches the Pacemaker daemons.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use pcmk_common::exit::CrmExit;
+use pcmk_common::paths::{Paths, ProcessEnv};
+use pcmk_pacemakerd::env::Options;
+use pcmk_pacemakerd::shell::{DEFAULT_DAEMON_DIR, ShellConfig, run};
+use pcmk_pacemakerd::supervisor::{MAX_RESPAWN, SupervisorConfig};
+
+/// Start and manage the Pacemaker cluster daemons.
+#[derive(Parser, Debug)]
+#[command(name = "pacemakerd", disable_version_flag = true)]
+struct Args {
+    /// Display full version and list of features Pacemaker was built with
+    #[arg(short = 'F', long)]
+    features: bool,
+    /// (Ignored) Pacemaker always runs in the foreground
+    #[arg(short = 'f', long)]
+    foreground: bool,
+    /// (Ignored) Daemon pid file location
+    #[arg(short = 'p', long = "pid-file", value_name = "FILE")]
+    pid_file: Option<String>,
+    /// Instruct Pacemaker to shutdown on this machine
+    #[arg(short = 'S', long)]
+    shutdown: bool,
+    /// Start node in standby state
+    #[arg(short = 's', long)]
+    standby: bool,
+    /// Increase debug output (may be specified multiple times)
+    #[arg(short = 'V', long, action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Display software version and exit
+    #[arg(short = '$', long)]
+    version: bool,
+    /// Specify output format as one of: text (default), xml
+    #[arg(long = "output-as", value_name = "FORMAT", default_value = "text")]
+    output_as: String,
+}
+
+fn init_logging(opts: &Options, verbose: u8) {
+    let log = opts.logging();
+    let level = if verbose > 0 {
+        "debug"
+    } else {
+        log.filter_for("pacemakerd")
+    };
+    let filter = tracing_subscriber::EnvFilter::new(level);
+    let file = log.logfile.as_ref().filter(|_| !log.stderr).and_then(|p| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(p)
+            .ok()
+    });
+    match file {
+        Some(f) => {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(f))
+                .try_init();
+        }
+        None => {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .try_init();
+        }
+    }
+}
+
+fn features(output_as: &str) -> CrmExit {
+    if output_as == "xml" {
+        let request = std::env::args().collect::<Vec<_>>().join(" ");
+        let mut out = pcmk_common::xml::Element::new("pacemaker-result")
+            .with_attr("api-version", "2.42")
+            .with_attr("request", request);
+        out.push(pcmk_pacemakerd::features::xml());
+        out.push(
+            pcmk_common::xml::Element::new("status")
+                .with_attr("code", "0")
+                .with_attr("message", "OK"),
+        );
+        print!("{}", out.to_pretty());
+    } else {
+        println!("{}", pcmk_pacemakerd::features::text());
+    }
+    CrmExit::OK
+}
+
+async fn request_shutdown(paths: &Paths) -> CrmExit {
+    let sock = paths.socket("pacemakerd");
+    let Ok(channel) = pcmk_proto::uds::connect(&sock).await else {
+        // Nothing running: nothing to shut down.
+        return CrmExit::OK;
+    };
+    let mut client = pcmk_proto::pacemakerd::pacemakerd_client::PacemakerdClient::new(channel);
+    match client
+        .shutdown(pcmk_proto::pacemakerd::ShutdownRequest {})
+        .await
+    {
+        Ok(r) => {
+            let r = r.into_inner();
+            if r.exit_code != 0 {
+                eprintln!("pacemakerd: {}", r.message);
+                return u8::try_from(r.exit_code)
+                    .ok()
+                    .and_then(|c| CrmExit::from_code(i64::from(c)))
+                    .unwrap_or(CrmExit::Error);
+            }
+            // Wait for it to finish (its socket goes away).
+            for _ in 0..1200 {
+                if pcmk_proto::uds::connect(&sock).await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+            }
+            CrmExit::OK
+        }
+        Err(e) => {
+            eprintln!("pacemakerd: could not request shutdown: {}", e.message());
+            CrmExit::Disconnect
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                CrmExit::Usage.code()
+            } else {
+                0
+            });
+        }
+    };
+    if args.features {
+        return ExitCode::from(features(&args.output_as).code());
+    }
+    if args.version {
+        println!("Pacemaker {}", pcmk_pacemakerd::features::PACEMAKER_VERSION);
+        println!("Written by Andrew Beekhof and the Pacemaker project contributors");
+        return ExitCode::SUCCESS;
+    }
+    let opts = Options::from_system(&ProcessEnv);
+    init_logging(&opts, args.verbose);
+    let paths = Paths::from_process();
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("pacemakerd: cannot start: {e}");
+            return ExitCode::from(CrmExit::OsErr.code());
+        }
+    };
+    if args.shutdown {
+        return ExitCode::from(runtime.block_on(request_shutdown(&paths)).code());
+    }
+    let mut child_env = Vec::new();
+    if args.standby {
+        child_env.push(("PCMK_node_start_state".to_string(), "standby".to_string()));
+    }
+    let daemon_dir = opts
+        .get("daemon_dir")
+        .map_or_else(|| PathBuf::from(DEFAULT_DAEMON_DIR), PathBuf::from);
+    let cfg = ShellConfig {
+        daemon_dir,
+        paths,
+        ipc_check: opts
+            .get("ipc_check")
+            .is_none_or(|v| !matches!(v, "no" | "false" | "0" | "off")),
+        cluster_connected: true,
+        supervisor: SupervisorConfig {
+            max_respawn: MAX_RESPAWN,
+            fail_fast: opts.enabled("fail_fast"),
+        },
+        stop_corosync: Some(vec![
+            "corosync-cfgtool".into(),
+            "-H".into(),
+            "--force".into(),
+        ]),
+        child_env,
+        serve_ipc: true,
+    };
+    let code = runtime.block_on(run(cfg));
+    ExitCode::from(code.code())
+}
