@@ -36,7 +36,7 @@ pub fn local_node_name() -> String {
     if let Ok(n) = std::env::var("OCF_RESKEY_CRM_meta_on_node") {
         return n;
     }
-    crate::daemons::node_info(0)
+    crate::daemons::node_info()
         .ok()
         .and_then(|i| i.name)
         .unwrap_or_default()

@@ -291,7 +291,15 @@ fn list_nodes(
 }
 
 fn controller_status(out: &mut Output, node: Option<&str>, quiet: bool) -> Result<(), Failure> {
-    let (host, state, result) = crate::daemons::controller_ping(node)?;
+    let ping = crate::daemons::controller_ping()?;
+    if let Some(n) = node.filter(|n| !n.eq_ignore_ascii_case(&ping.node)) {
+        // Only the local controller's socket is reachable from here.
+        return Err(Failure::new(
+            CrmExit::NoSuch,
+            format!("No such device or address ({n} is not the local node)"),
+        ));
+    }
+    let (host, state, result) = (ping.node, ping.state, ping.result);
     if out.is_xml() {
         out.xml(
             Element::new("crmd")
@@ -308,7 +316,15 @@ fn controller_status(out: &mut Output, node: Option<&str>, quiet: bool) -> Resul
 }
 
 fn designated_controller(out: &mut Output, quiet: bool) -> Result<(), Failure> {
-    let (dc, _, _) = crate::daemons::controller_ping(None)?;
+    let dc = crate::daemons::designated_controller()?;
+    let Some(dc) = dc else {
+        if out.is_xml() {
+            out.xml(Element::new("dc").with_attr("node_name", ""));
+        } else if !quiet {
+            out.info("Designated Controller is: not yet elected");
+        }
+        return Err(Failure::new(CrmExit::NoDc, "No DC is present"));
+    };
     if out.is_xml() {
         out.xml(Element::new("dc").with_attr("node_name", dc));
     } else if quiet {
@@ -320,18 +336,23 @@ fn designated_controller(out: &mut Output, quiet: bool) -> Result<(), Failure> {
 }
 
 fn pacemakerd_status(out: &mut Output, quiet: bool) -> Result<(), Failure> {
-    let state = crate::daemons::pacemakerd_state()?;
+    let (state, updated) = crate::daemons::pacemakerd_state()?;
+    let when = (updated != 0).then(|| crate::timefmt::log_time(updated));
     if out.is_xml() {
-        out.xml(
-            Element::new("pacemakerd")
-                .with_attr("sys_from", "pacemakerd")
-                .with_attr("state", state),
-        );
+        let mut e = Element::new("pacemakerd")
+            .with_attr("sys_from", "pacemakerd")
+            .with_attr("state", state.as_str());
+        if let Some(w) = &when {
+            e.set_attr("last_updated", w.as_str());
+        }
+        out.xml(e);
     } else if quiet {
         out.info(&state);
     } else {
         out.info(&format!(
-            "Status of pacemakerd: '{state}' (last updated at unknown time)"
+            "Status of pacemakerd: '{}' (last updated {})",
+            crate::daemons::pacemakerd_friendly(&state),
+            when.as_deref().unwrap_or("at unknown time")
         ));
     }
     Ok(())

@@ -17,15 +17,17 @@ pub mod crm_simulate;
 pub mod crm_verify;
 pub mod iso8601;
 
+pub mod corosync;
 pub mod crm_resource;
 pub mod result_doc;
 pub mod stonith_admin;
-pub mod corosync;
 
+pub mod attrd_updater;
 pub mod cib_attrs;
 pub mod cib_session;
 pub mod crm_attribute;
 pub mod crm_failcount;
+pub mod crm_node;
 pub mod crm_standby;
 pub mod crm_ticket;
 pub mod crmadmin;

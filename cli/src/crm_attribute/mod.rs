@@ -51,6 +51,7 @@ struct Options {
     promotion_score: bool,
     quiet: bool,
     verbosity: u8,
+    wait: Option<String>,
 }
 
 impl Default for Options {
@@ -71,6 +72,7 @@ impl Default for Options {
             promotion_score: false,
             quiet: false,
             verbosity: 0,
+            wait: None,
         }
     }
 }
@@ -150,9 +152,11 @@ fn read_options(parsed: &crate::goption::Parsed) -> Result<Options, String> {
                 o.command = Command::List;
                 o.opt_list = v;
             }
-            "wait" if !matches!(v.as_deref(), Some("no" | "local" | "cluster")) => {
-                return Err("--wait= must be one of 'no', 'local', 'cluster'".into());
-            }
+            "wait" => match v.as_deref() {
+                Some("no") => o.wait = None,
+                Some("local" | "cluster") => o.wait = v,
+                _ => return Err("--wait= must be one of 'no', 'local', 'cluster'".into()),
+            },
             "id" => o.attr_id = v,
             "pattern" => o.pattern = v,
             "set-name" => o.set_name = v,
@@ -285,7 +289,7 @@ fn execute(o: &mut Options, out: &mut Output, text: &mut TextOut) -> Result<(), 
             o.dest_uname = local_hostname();
         }
         if o.dest_uname.is_none() {
-            match crate::daemons::node_info(0) {
+            match crate::daemons::node_info() {
                 Ok(info) => o.dest_uname = info.name,
                 Err(f) => return Err((f.exit, None)),
             }
@@ -348,19 +352,31 @@ fn execute(o: &mut Options, out: &mut Output, text: &mut TextOut) -> Result<(), 
         } else {
             None
         };
-        match crate::daemons::attrd_update(
-            o.dest_uname.as_deref(),
-            &name,
-            value,
-            o.set_name.as_deref(),
-        ) {
+        let update = crate::daemons::AttrUpdate {
+            name: if o.pattern.is_some() {
+                String::new()
+            } else {
+                name.clone()
+            },
+            pattern: o.pattern.clone().unwrap_or_default(),
+            value: value.map(str::to_string),
+            host: o.dest_uname.clone().unwrap_or_default(),
+            set_type: o.set_type.clone().unwrap_or_default(),
+            set_id: o.set_name.clone().unwrap_or_default(),
+            sync_point: o.wait.clone().unwrap_or_default(),
+            ..crate::daemons::AttrUpdate::default()
+        };
+        match crate::daemons::attrd_update(&update) {
             Ok(()) => {
                 return cib.close().map_err(fail);
             }
             Err(f) => {
                 let code = match f.exit {
                     CrmExit::Disconnect => 111,
-                    _ => 93,
+                    CrmExit::Protocol => 93,
+                    CrmExit::Timeout => 62,
+                    CrmExit::InsufficientPriv => 13,
+                    _ => 1,
                 };
                 attrd_error = Some(format!(
                     "Could not update {name}={}: {} ({code})",
@@ -494,45 +510,72 @@ fn command_update(
     }
 }
 
-/// The `attribute` message: `scope=.. id=.. name=.. value=..` (legacy
-/// text layout) or `<attribute>`.
-fn attribute(
-    out: &mut Output,
-    text: &mut TextOut,
-    scope: Option<&str>,
-    instance: Option<&str>,
-    name: Option<&str>,
-    value: Option<&str>,
-) {
+/// One attribute for the `attribute` message.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Attr<'a> {
+    /// Scope (section).
+    pub scope: Option<&'a str>,
+    /// XML id of the pair.
+    pub instance: Option<&'a str>,
+    /// Name.
+    pub name: Option<&'a str>,
+    /// Value.
+    pub value: Option<&'a str>,
+    /// Node.
+    pub host: Option<&'a str>,
+}
+
+/// The `attribute` message: `scope=.. id=.. name=.. host=.. value=..`
+/// (values quoted unless `legacy`) or `<attribute>`; just the value when
+/// `text` is quiet.
+pub(crate) fn attribute(out: &mut Output, text: &mut TextOut, a: Attr<'_>, legacy: bool) {
+    let some = |v: Option<&str>| v.filter(|s| !s.is_empty()).map(str::to_string);
     if out.is_xml() {
         let mut e = Element::new("attribute")
-            .with_attr("name", name.unwrap_or_default())
-            .with_attr("value", value.unwrap_or_default());
-        if let Some(s) = scope.filter(|s| !s.is_empty()) {
+            .with_attr("name", a.name.unwrap_or_default())
+            .with_attr("value", a.value.unwrap_or_default());
+        if let Some(s) = some(a.scope) {
             e.set_attr("scope", s);
         }
-        if let Some(i) = instance.filter(|s| !s.is_empty()) {
+        if let Some(i) = some(a.instance) {
             e.set_attr("id", i);
+        }
+        if let Some(h) = some(a.host) {
+            e.set_attr("host", h);
         }
         out.xml(e);
         return;
     }
     if text.quiet {
-        if let Some(v) = value {
+        if let Some(v) = a.value {
             text.info_always(v);
         }
         return;
     }
-    let value = value.map(escape_pretty);
+    let value = a.value.map(escape_pretty);
+    let kv = |k: &str, v: &str| {
+        if legacy {
+            format!("{k}={v} ")
+        } else {
+            format!("{k}=\"{v}\" ")
+        }
+    };
     let mut s = String::new();
-    if let Some(sc) = scope.filter(|s| !s.is_empty()) {
-        s.push_str(&format!("scope={sc} "));
+    if let Some(sc) = some(a.scope) {
+        s.push_str(&kv("scope", &sc));
     }
-    if let Some(i) = instance.filter(|s| !s.is_empty()) {
-        s.push_str(&format!("id={i} "));
+    if let Some(i) = some(a.instance) {
+        s.push_str(&kv("id", &i));
     }
-    s.push_str(&format!("name={} ", name.unwrap_or_default()));
-    s.push_str(&format!("value={}", value.as_deref().unwrap_or("(null)")));
+    s.push_str(&kv("name", a.name.unwrap_or_default()));
+    if let Some(h) = some(a.host) {
+        s.push_str(&kv("host", &h));
+    }
+    if legacy {
+        s.push_str(&format!("value={}", value.as_deref().unwrap_or("(null)")));
+    } else {
+        s.push_str(&format!("value=\"{}\"", value.as_deref().unwrap_or("")));
+    }
     text.info(&s);
 }
 
@@ -571,14 +614,14 @@ fn command_query(
     let scope = o.kind.as_deref();
     match find_attr(cib, out, &search) {
         Err(f) if f.is_no_such() && o.default.is_some() => {
-            attribute(
-                out,
-                text,
+            let a = Attr {
                 scope,
-                o.attr_id.as_deref(),
-                o.attr_name.as_deref(),
-                o.default.as_deref(),
-            );
+                instance: o.attr_id.as_deref(),
+                name: o.attr_name.as_deref(),
+                value: o.default.as_deref(),
+                host: None,
+            };
+            attribute(out, text, a, true);
             Ok(())
         }
         Err(f) => Err(f),
@@ -590,14 +633,14 @@ fn command_query(
                 if !pattern_matches(pattern, name) {
                     continue;
                 }
-                attribute(
-                    out,
-                    text,
+                let a = Attr {
                     scope,
-                    o.attr_id.as_deref(),
+                    instance: o.attr_id.as_deref(),
                     name,
-                    m.attr("value"),
-                );
+                    value: m.attr("value"),
+                    host: None,
+                };
+                attribute(out, text, a, true);
                 did_output = true;
             }
             if did_output || !multiple {
