@@ -48,7 +48,7 @@ pub enum ClientError {
         socket: PathBuf,
     },
     /// The call failed on the wire (the daemon refused or went away).
-    #[error("{}", .0.message())]
+    #[error("{}", describe_status(.0))]
     Call(#[source] tonic::Status),
     /// A reply held XML that does not parse.
     #[error("malformed XML in reply: {0}")]
@@ -75,10 +75,21 @@ impl ClientError {
     }
 }
 
+/// Pacemaker's text for a failed gRPC call: a request over the daemon's
+/// size limit is "Message too long" (`EMSGSIZE`).
+fn describe_status(s: &tonic::Status) -> String {
+    match s.code() {
+        tonic::Code::OutOfRange => format!("Message too long ({})", s.message()),
+        _ => s.message().to_string(),
+    }
+}
+
 /// The exit code for a failed gRPC call.
 pub fn status_exit(s: &tonic::Status) -> CrmExit {
     match s.code() {
-        tonic::Code::ResourceExhausted | tonic::Code::InvalidArgument => CrmExit::Protocol,
+        tonic::Code::ResourceExhausted | tonic::Code::InvalidArgument | tonic::Code::OutOfRange => {
+            CrmExit::Protocol
+        }
         tonic::Code::DeadlineExceeded => CrmExit::Timeout,
         tonic::Code::PermissionDenied => CrmExit::InsufficientPriv,
         tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Aborted => {

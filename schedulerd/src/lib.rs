@@ -18,6 +18,8 @@ pub mod nvset;
 pub mod output;
 pub mod rules_input;
 pub mod sched;
+pub mod series;
+pub mod server;
 pub mod simulate;
 pub mod strcmp;
 pub mod unpack;
@@ -50,13 +52,49 @@ pub struct Schedule {
     pub graph: Element,
 }
 
-/// Computes the transition for a CIB.
-pub fn schedule(cib: &Element, opts: &ScheduleOptions) -> Schedule {
+/// What the daemon returns for one request: the graph and the messages,
+/// and the series the input is saved in.
+#[derive(Debug)]
+pub struct Computed {
+    /// The transition graph XML.
+    pub graph_xml: String,
+    /// Configuration and scheduling messages.
+    pub messages: Vec<Message>,
+    /// The series the input belongs to.
+    pub series: series::Series,
+    /// How many inputs of that series to keep (`None`: no limit).
+    pub series_limit: Option<u64>,
+}
+
+/// Computes a transition as the daemon does, with a given transition id.
+pub fn compute(cib: &Element, now: i64, transition_id: u64) -> Computed {
+    let opts = ScheduleOptions {
+        now,
+        ..ScheduleOptions::default()
+    };
+    let mut s = unpack(cib, &opts);
+    s.schedule();
+    let graph = s.create_graph(u32::try_from(transition_id).unwrap_or(u32::MAX));
+    let series = series::Series::of(&s);
+    Computed {
+        graph_xml: graph.to_pretty(),
+        series_limit: series.limit(&s),
+        series,
+        messages: s.messages,
+    }
+}
+
+fn unpack(cib: &Element, opts: &ScheduleOptions) -> Scheduler {
     let mut flags = model::SchedFlags::default();
     flags.put(model::SchedFlags::OUTPUT_SCORES, opts.show_scores);
     flags.put(model::SchedFlags::SHOW_UTILIZATION, opts.show_utilization);
     flags.put(model::SchedFlags::SANITIZED, opts.sanitized);
-    let mut s = Scheduler::unpack_with(cib.clone(), opts.now, flags);
+    Scheduler::unpack_with(std::sync::Arc::new(cib.clone()), opts.now, flags)
+}
+
+/// Computes the transition for a CIB.
+pub fn schedule(cib: &Element, opts: &ScheduleOptions) -> Schedule {
+    let mut s = unpack(cib, opts);
     s.schedule();
     let graph = s.create_graph(1);
     Schedule {

@@ -114,7 +114,7 @@ pub struct Message {
 #[derive(Debug)]
 pub struct Scheduler {
     /// The input CIB.
-    pub input: Element,
+    pub input: std::sync::Arc<Element>,
     /// Effective time (epoch seconds).
     pub now: i64,
     /// Flags.
@@ -195,9 +195,9 @@ pub struct Scheduler {
 
 impl Scheduler {
     /// An empty working set for `input` at time `now`.
-    pub fn new(input: Element, now: i64) -> Scheduler {
+    pub fn new(input: impl Into<std::sync::Arc<Element>>, now: i64) -> Scheduler {
         Scheduler {
-            input,
+            input: input.into(),
             now,
             flags: SchedFlags::default(),
             options: HashMap::new(),

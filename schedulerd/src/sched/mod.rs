@@ -97,7 +97,8 @@ impl Scheduler {
     /// Checks the history of active resources against their configuration
     /// (`pcmk__handle_rsc_config_changes`).
     fn handle_rsc_config_changes(&mut self) {
-        let Some(status) = self.input.child("status").cloned() else {
+        let input = self.input.clone();
+        let Some(status) = input.child("status") else {
             return;
         };
         for i in 0..self.node_order.len() {

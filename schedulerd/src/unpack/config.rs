@@ -51,6 +51,9 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("node-health-yellow", "0"),
     ("node-health-red", "-INFINITY"),
     ("priority-fencing-delay", "0"),
+    ("pe-error-series-max", "-1"),
+    ("pe-warn-series-max", "5000"),
+    ("pe-input-series-max", "4000"),
 ];
 
 /// The value of a cluster option, by current name, with its default.

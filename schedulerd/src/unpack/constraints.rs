@@ -45,14 +45,13 @@ fn is_up_action(action: &str) -> bool {
 impl Scheduler {
     /// Unpacks every constraint.
     pub(crate) fn unpack_constraints(&mut self) {
-        let Some(section) = self
-            .input
+        let input = self.input.clone();
+        let Some(section) = input
             .child("configuration")
             .and_then(|c| c.child("constraints"))
         else {
             return;
         };
-        let section = section.clone();
         for xml in section.elements() {
             let Some(id) = xml.id() else {
                 self.config_err(format!("Ignoring <{}> constraint without id", xml.name));

@@ -21,20 +21,25 @@ use crate::values::is_true;
 
 impl Scheduler {
     /// Unpacks a CIB (configuration and status) at time `now`.
-    pub fn unpack(input: Element, now: i64) -> Scheduler {
+    pub fn unpack(input: impl Into<std::sync::Arc<Element>>, now: i64) -> Scheduler {
         Scheduler::unpack_with(input, now, SchedFlags::default())
     }
 
     /// Unpacks a CIB with some scheduler flags set from the start
     /// (scores output, sanitized simulation).
-    pub fn unpack_with(input: Element, now: i64, flags: SchedFlags) -> Scheduler {
+    pub fn unpack_with(
+        input: impl Into<std::sync::Arc<Element>>,
+        now: i64,
+        flags: SchedFlags,
+    ) -> Scheduler {
         let mut s = Scheduler::new(input, now);
         s.flags = flags;
         s.flags
             .put(SchedFlags::QUORATE, is_true(s.input.attr("have-quorum")));
-        let cfg = s.input.child("configuration").cloned();
-        s.op_defaults = cfg.as_ref().and_then(|c| c.child("op_defaults")).cloned();
-        s.rsc_defaults = cfg.as_ref().and_then(|c| c.child("rsc_defaults")).cloned();
+        let input = s.input.clone();
+        let cfg = input.child("configuration");
+        s.op_defaults = cfg.and_then(|c| c.child("op_defaults")).cloned();
+        s.rsc_defaults = cfg.and_then(|c| c.child("rsc_defaults")).cloned();
         s.unpack_config();
         s.unpack_nodes();
         s.unpack_remote_nodes();

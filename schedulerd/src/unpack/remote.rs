@@ -131,8 +131,7 @@ impl Scheduler {
             }
         }
         if !generated.is_empty() {
-            if let Some(res) = self
-                .input
+            if let Some(res) = std::sync::Arc::make_mut(&mut self.input)
                 .child_mut("configuration")
                 .and_then(|c| c.child_mut("resources"))
             {

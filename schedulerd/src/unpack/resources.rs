@@ -25,14 +25,13 @@ fn variant_of(name: &str) -> Option<Variant> {
 impl Scheduler {
     /// Unpacks every top-level resource (`unpack_resources`).
     pub(crate) fn unpack_resources(&mut self) {
-        let Some(section) = self
-            .input
+        let input = self.input.clone();
+        let Some(section) = input
             .child("configuration")
             .and_then(|c| c.child("resources"))
         else {
             return;
         };
-        let section = section.clone();
         for xml in section.elements() {
             let id = xml.id().unwrap_or("");
             if id.is_empty() {

@@ -10,15 +10,16 @@ use crate::values::{is_true, parse_bool, parse_ll};
 impl Scheduler {
     /// Unpacks the status section.
     pub(crate) fn unpack_status(&mut self) {
-        let Some(status) = self.input.child("status").cloned() else {
+        let input = self.input.clone();
+        let Some(status) = input.child("status") else {
             return;
         };
         for state in status.children_named("node_state") {
             self.unpack_node_state(state);
         }
-        while self.unpack_node_history(&status, false) {}
+        while self.unpack_node_history(status, false) {}
         let fence = self.has(SchedFlags::FENCING_ENABLED);
-        self.unpack_node_history(&status, fence);
+        self.unpack_node_history(status, fence);
 
         for i in 0..self.node_order.len() {
             let n = self.node_order[i];
