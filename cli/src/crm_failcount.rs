@@ -277,7 +277,9 @@ pub fn run<S: AsRef<str>>(argv: &[S]) -> (Printed, CrmExit) {
     if !operation.is_empty() {
         argv.extend(["-n".into(), operation, "-I".into(), format!("{interval}ms")]);
     }
-    let exit = crate::crm_resource::main(argv);
+    let (p, exit) = crate::crm_resource::run(&argv);
+    printed.stdout.push_str(&p.stdout);
+    printed.stderr.push_str(&p.stderr);
     (printed, exit)
 }
 

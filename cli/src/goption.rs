@@ -128,6 +128,8 @@ pub struct Given {
     pub name: &'static str,
     /// Its value, if it took one.
     pub value: Option<String>,
+    /// How it was written (`-T`, `--timeout`), as GLib's errors name it.
+    pub written: String,
 }
 
 /// A parsed command line.
@@ -299,6 +301,7 @@ impl Table {
                 parsed.opts.push(Given {
                     name: opt.long,
                     value,
+                    written: shown,
                 });
             } else if w.len() > 1 && w.starts_with('-') {
                 let chars: Vec<char> = w[1..].chars().collect();
@@ -316,6 +319,7 @@ impl Table {
                     parsed.opts.push(Given {
                         name: opt.long,
                         value,
+                        written: shown,
                     });
                 }
             } else {
