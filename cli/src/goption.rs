@@ -91,6 +91,14 @@ impl Opt {
         }
     }
 
+    /// The same option, taking an optional value that `--help` does not
+    /// name.
+    #[must_use]
+    pub const fn optional_value(mut self) -> Opt {
+        self.kind = ArgKind::Optional;
+        self
+    }
+
     /// The same option, hidden from `--help`.
     #[must_use]
     pub const fn hide(mut self) -> Opt {

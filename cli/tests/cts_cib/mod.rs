@@ -120,6 +120,12 @@ impl Test {
         self
     }
 
+    /// With a shell teardown command.
+    pub fn teardown(mut self, cmd: &str) -> Test {
+        self.teardown.push(Step::Sh(cmd.to_string()));
+        self
+    }
+
     /// With a setup step.
     pub fn setup_step(mut self, step: Step) -> Test {
         self.setup.push(step);
