@@ -539,7 +539,15 @@ fn validate_cmdline_config(a: &Args, cmd: &Command) -> Result<(), Failed> {
 
 /// Loads the CIB into a working set (`initialize_scheduler_data`).
 pub(crate) fn unpack(ctx: &mut Ctx<'_>) -> Result<(), Failed> {
-    let doc = ctx.cib()?.whole().map_err(|f| (f.exit, None))?;
+    let doc = match ctx.cib()?.whole() {
+        Ok(d) => d,
+        Err(f) => {
+            ctx.drain_log();
+            ctx.out
+                .err_raw(&format!("Could not obtain the current CIB: {}", f.text));
+            return Err((f.exit, None));
+        }
+    };
     ctx.drain_log();
     let sched = Scheduler::unpack(doc.clone(), crate::timefmt::now());
     crate::sched_log::log_messages(&sched, ctx.logger, &mut ctx.out.output);

@@ -1,6 +1,7 @@
 //! crm_simulate: run the scheduler on a CIB, show what it would do, and
 //! optionally simulate the transition.
 
+mod in_place;
 mod time;
 
 use std::fmt::Write as _;
@@ -12,6 +13,7 @@ use pcmk_schedulerd::output::TextOut;
 use pcmk_schedulerd::simulate::{OpFail, simulate_transition};
 use pcmk_schedulerd::{ScheduleOptions, Scheduler, schedule};
 
+pub use in_place::store as store_in_place;
 pub use time::{format_epoch, parse_datetime};
 
 /// What crm_simulate was asked to do.
@@ -62,6 +64,9 @@ pub struct Output {
     pub files: Vec<(PathBuf, String)>,
     /// Exit status.
     pub exit: Option<CrmExit>,
+    /// The CIB after the requested modifications and, with `-S`, the
+    /// simulated transition (what `--in-place` stores).
+    pub cib_after: Option<Element>,
 }
 
 /// Errors from crm_simulate.
@@ -190,6 +195,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
     if let Some(f) = &opts.input_file {
         out.files.push((f.clone(), cib.to_pretty()));
     }
+    out.cib_after = Some(cib.clone());
     let process = opts.process
         || opts.simulate
         || opts.show_scores
@@ -272,6 +278,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
         if let Some(f) = &opts.output_file {
             out.files.push((f.clone(), sim.cib.to_pretty()));
         }
+        out.cib_after = Some(sim.cib.clone());
         if !sim.complete {
             let _ = writeln!(out.stderr, "Transition failed: terminated");
             let _ = writeln!(out.stderr, "An invalid transition was produced");

@@ -691,6 +691,11 @@ impl Runner {
         } else {
             unit.pre = std::mem::take(&mut self.pending_pre);
             if !self.steps(&env, &t.setup) {
+                // Recorded as a differing test, so later tests still line
+                // up with the expectations.
+                unit.body = vec!["(setup failed)".into()];
+                unit.rc = -1;
+                self.units.push(unit);
                 return;
             }
             let input = match &t.stdin {
@@ -951,6 +956,10 @@ impl Runner {
         let mut failures = Vec::new();
         let mut differing = Vec::new();
         let mut passed = 0;
+        // Titles can repeat: a pending title is stale only when no test of
+        // that title differs.
+        let mut matching_pending: Vec<String> = Vec::new();
+        let mut differing_titles: Vec<String> = Vec::new();
         if want.len() != self.units.len() {
             failures.push(format!(
                 "{} tests expected, {} run",
@@ -971,13 +980,11 @@ impl Runner {
             if ok {
                 passed += 1;
                 if is_pending {
-                    failures.push(format!(
-                        "--- {}: matches now, drop it from the pending list",
-                        w.title
-                    ));
+                    matching_pending.push(w.title.clone());
                 }
                 continue;
             }
+            differing_titles.push(w.title.clone());
             let detail = format!(
                 "--- {}\nexpected (exit {}):\n{}\n{}\ngot (exit {}):\n{}\n{}",
                 w.title,
@@ -992,6 +999,13 @@ impl Runner {
                 differing.push(detail);
             } else {
                 failures.push(detail);
+            }
+        }
+        for t in &matching_pending {
+            if !differing_titles.contains(t) {
+                failures.push(format!(
+                    "--- {t}: matches now, drop it from the pending list"
+                ));
             }
         }
         eprintln!(
