@@ -108,8 +108,8 @@ fn main() -> ExitCode {
     };
     let opts = Options {
         xml_file: Some(path),
-        simulate: args.simulate,
-        process: args.run,
+        simulate: args.simulate || args.in_place,
+        process: args.run || args.in_place,
         show_scores: args.show_scores,
         show_utilization: args.show_utilization,
         dot_file: args.save_dotfile,
