@@ -320,7 +320,18 @@ fn render(o: &Options, out: &mut Output, logger: &Logger) -> Result<(), (CrmExit
         show |= section::DC;
     }
     let failcounts = history::failcounts(&mut sched);
-    let view = status::View::new(&sched, o, show, failcounts);
+    let mut view = status::View::new(&sched, o, show, failcounts);
+    let live = o.xml_file.is_none() && !crate::cib_session::cib_is_file();
+    if live {
+        // The live cluster: pacemakerd's state for the stack line, and the
+        // local node's name for the update time (either may be absent).
+        if show & section::STACK != 0 {
+            view.pcmkd_state = crate::daemons::pacemakerd_state().ok().map(|(s, _)| s);
+        }
+        if show & section::TIMES != 0 {
+            view.local_node = crate::daemons::node_info().ok().and_then(|i| i.name);
+        }
+    }
     if out.is_xml() {
         for e in view.xml() {
             out.xml(e);

@@ -29,6 +29,10 @@ pub struct View<'a> {
     pub neg_prefix: Option<String>,
     /// Fail counts by node and resource.
     pub failcounts: super::history::FailCounts,
+    /// `pacemakerd`'s state, when the CIB is the live cluster's.
+    pub pcmkd_state: Option<String>,
+    /// The local node's name, when the CIB is the live cluster's.
+    pub local_node: Option<String>,
 }
 
 pub(super) fn btoa(b: bool) -> &'static str {
@@ -104,6 +108,8 @@ impl<'a> View<'a> {
             only_rsc: rsc_list_filter(s, o.only_rsc.as_deref()),
             neg_prefix: o.neg_prefix.clone(),
             failcounts,
+            pcmkd_state: None,
+            local_node: None,
         }
     }
 
@@ -273,7 +279,17 @@ impl<'a> View<'a> {
         };
         if self.show & section::STACK != 0 {
             header(t);
-            t.item(Some("Stack"), self.stack());
+            match &self.pcmkd_state {
+                Some(st) => t.item(
+                    Some("Stack"),
+                    &format!(
+                        "{} ({})",
+                        self.stack(),
+                        crate::daemons::pacemakerd_friendly(st)
+                    ),
+                ),
+                None => t.item(Some("Stack"), self.stack()),
+            }
         }
         if self.show & section::DC != 0 {
             header(t);
@@ -300,9 +316,14 @@ impl<'a> View<'a> {
         }
         if self.show & section::TIMES != 0 {
             header(t);
+            let on = self
+                .local_node
+                .as_deref()
+                .map(|n| format!(" on {n}"))
+                .unwrap_or_default();
             t.item(
                 Some("Last updated"),
-                &crate::timefmt::ctime(crate::timefmt::now()),
+                &format!("{}{on}", crate::timefmt::ctime(crate::timefmt::now())),
             );
             t.item(Some("Last change"), &format!(" {}", self.last_change()));
         }
@@ -571,7 +592,11 @@ impl<'a> View<'a> {
         };
         if self.show & section::STACK != 0 {
             header(x);
-            x.add(Element::new("stack").with_attr("type", self.stack()));
+            let mut e = Element::new("stack").with_attr("type", self.stack());
+            if let Some(st) = &self.pcmkd_state {
+                e.set_attr("pacemakerd-state", st.as_str());
+            }
+            x.add(e);
         }
         if self.show & section::DC != 0 {
             header(x);
@@ -593,10 +618,12 @@ impl<'a> View<'a> {
         if self.show & section::TIMES != 0 {
             header(x);
             let i = &s.input;
-            x.add(
-                Element::new("last_update")
-                    .with_attr("time", crate::timefmt::ctime(crate::timefmt::now())),
-            );
+            let mut e = Element::new("last_update")
+                .with_attr("time", crate::timefmt::ctime(crate::timefmt::now()));
+            if let Some(n) = &self.local_node {
+                e.set_attr("origin", n.as_str());
+            }
+            x.add(e);
             x.add(
                 Element::new("last_change")
                     .with_attr("time", i.attr("cib-last-written").unwrap_or(""))
