@@ -173,7 +173,7 @@ pub(super) fn cleanup(
             match resource_delete(ctx, r, node, true) {
                 Ok(()) => {
                     if !ctx.out.quiet {
-                        super::show::show_checks(ctx, r, node)?;
+                        super::why::show_checks(ctx, r, node)?;
                     }
                     Ok(CrmExit::OK)
                 }
@@ -273,7 +273,7 @@ pub(super) fn refresh(
                 r = uber_parent(ctx.sched()?, r);
             }
             if resource_delete(ctx, r, node, false).is_ok() && !ctx.out.quiet {
-                super::show::show_checks(ctx, r, node)?;
+                super::why::show_checks(ctx, r, node)?;
             }
             Ok(CrmExit::OK)
         }

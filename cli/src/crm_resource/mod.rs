@@ -16,6 +16,7 @@ mod options;
 mod out;
 mod params;
 mod show;
+mod why;
 
 use pcmk_common::exit::CrmExit;
 use pcmk_common::xml::Element;
@@ -673,8 +674,8 @@ fn dispatch(
         Command::Move => location::do_move(ctx, rsc, node),
         Command::Clear => location::clear(ctx, node),
         Command::Locate => show::locate(ctx, rsc),
-        Command::Colocations => show::constraints(ctx, rsc),
-        Command::Why => show::why(ctx, rsc, node),
+        Command::Colocations => why::constraints(ctx, rsc),
+        Command::Why => why::why(ctx, rsc, node),
         Command::ListInstances => show::list_instances(ctx),
         Command::ListResources => show::list_resources(ctx),
         Command::QueryXml => show::query_xml(ctx, rsc, true),
