@@ -15,6 +15,7 @@ use pcmk_common::exit::CrmExit;
 use pcmk_common::paths::Paths;
 use pcmk_proto::attrd as pa;
 use pcmk_proto::controld as pc;
+use pcmk_proto::fenced as pf;
 use pcmk_proto::pacemakerd as pp;
 use tonic::transport::Channel;
 
@@ -29,6 +30,8 @@ pub enum Daemon {
     Attrd,
     /// `pacemakerd`.
     Pacemakerd,
+    /// `pacemaker-fenced`.
+    Fencer,
 }
 
 impl Daemon {
@@ -38,6 +41,7 @@ impl Daemon {
             Daemon::Controller => "controld",
             Daemon::Attrd => "attrd",
             Daemon::Pacemakerd => "pacemakerd",
+            Daemon::Fencer => "fenced",
         }
     }
 
@@ -47,6 +51,7 @@ impl Daemon {
             Daemon::Controller => "controller",
             Daemon::Attrd => "attribute manager",
             Daemon::Pacemakerd => "launcher",
+            Daemon::Fencer => "fencer",
         }
     }
 }
@@ -491,4 +496,18 @@ pub fn pacemakerd_friendly(state: &str) -> &'static str {
         "remote" => "pacemaker-remoted is running (on a Pacemaker Remote node)",
         _ => "Invalid pacemakerd state",
     }
+}
+
+/// The fencer's history of fencing actions, for every target.
+pub fn fence_history() -> Result<Vec<pf::HistoryEntry>, Failure> {
+    with_channel(Daemon::Fencer, |ch| async move {
+        let r = pf::fencer_client::FencerClient::new(ch)
+            .history(pf::HistoryRequest {
+                target: String::new(),
+                cleanup: false,
+            })
+            .await?
+            .into_inner();
+        Ok(r.entries)
+    })
 }

@@ -112,6 +112,12 @@ fn status_and_bans_over_the_cib_manager() {
     assert!(out.contains("* Online: [ n1 n2 ]"));
     assert!(out.contains("* d1\t(ocf:pacemaker:Dummy):\t Started n1"));
     assert!(!out.contains("d2\t"), "inactive d2 shown without -r: {out}");
+    // No fencer runs here: Pacemaker says so in the fencing section.
+    assert!(
+        out.contains("Failed Fencing Actions:\n  * Failed to get fencing history: Not connected\n")
+    );
+    let o = run(dir.path(), "crm_mon", &["-1", "-m0"]);
+    assert!(!text(&o).contains("Fencing"));
     let o = run(dir.path(), "crm_mon", &["-1", "-r"]);
     assert!(text(&o).contains("* d2\t(ocf:pacemaker:Dummy):\t Stopped"));
 
@@ -135,6 +141,7 @@ fn status_and_bans_over_the_cib_manager() {
         r#"<ban id="cli-ban-d1-on-n2" resource="d1" node="n2" weight="-1000000" promoted-only="false" master_only="false"/>"#
     ));
     assert!(xml.contains(r#"<status code="0" message="OK"/>"#));
+    assert!(xml.contains(r#"<fence_history status="102"/>"#));
 
     let o = run(dir.path(), "crm_resource", &["--clear", "-r", "d1"]);
     assert!(o.status.success(), "clear: {o:?}");

@@ -8,6 +8,7 @@
 //! [`history`]) or as a `<pacemaker-result>`. One-shot runs print once;
 //! otherwise the status is redrawn on the terminal every interval.
 
+mod fencing;
 mod history;
 mod options;
 pub mod rsc;
@@ -113,6 +114,8 @@ pub struct Options {
     pub interval_ms: u64,
     /// `-x FILE`: the CIB file to read (as `CIB_file` would).
     pub xml_file: Option<String>,
+    /// `--fence-history` level (0 to 3; 1 by default).
+    pub fence_level: i32,
 }
 
 fn all_includes(xml: bool) -> u32 {
@@ -196,6 +199,7 @@ fn parse_timespec(s: &str) -> Option<u64> {
 fn read_options(parsed: &Parsed, xml: bool) -> Result<Options, (CrmExit, String)> {
     let mut o = Options {
         interval_ms: 5000,
+        fence_level: 1,
         ..Options::default()
     };
     // Internal includes first (fence history level 1 by default), then the
@@ -226,6 +230,7 @@ fn read_options(parsed: &Parsed, xml: bool) -> Result<Options, (CrmExit, String)
                     None => 2,
                     Some(v) => v.trim().parse::<i32>().unwrap_or(0),
                 };
+                o.fence_level = level;
                 match level {
                     2 | 3 => internal.push((true, "fencing".into())),
                     1 => internal.push((true, "fencing-failed,fencing-pending".into())),
@@ -330,6 +335,27 @@ fn render(o: &Options, out: &mut Output, logger: &Logger) -> Result<(), (CrmExit
         }
         if show & section::TIMES != 0 {
             view.local_node = crate::daemons::node_info().ok().and_then(|i| i.name);
+        }
+        if o.fence_level > 0 && show & section::FENCING_ALL != 0 {
+            let level = if o.fence_level < 3
+                && show & section::FENCING_ALL != section::FENCING_ALL
+                && !out.is_xml()
+            {
+                fencing::Level::Reduced
+            } else {
+                fencing::Level::Full
+            };
+            let history = crate::daemons::fence_history()
+                .map(fencing::sort)
+                .map(|h| {
+                    if level == fencing::Level::Reduced {
+                        fencing::reduce(h)
+                    } else {
+                        h
+                    }
+                })
+                .map_err(|f| f.exit);
+            view.fencing = Some(history);
         }
     }
     if out.is_xml() {

@@ -8,6 +8,7 @@ use pcmk_schedulerd::Scheduler;
 use pcmk_schedulerd::model::scheduler::NoQuorum;
 use pcmk_schedulerd::model::{NodeIdx, SchedFlags};
 
+use super::fencing;
 use super::rsc::{self, Sink, show};
 use super::{Options, section};
 use crate::text_out::TextOut;
@@ -33,6 +34,8 @@ pub struct View<'a> {
     pub pcmkd_state: Option<String>,
     /// The local node's name, when the CIB is the live cluster's.
     pub local_node: Option<String>,
+    /// The fencing history, when shown (live cluster only).
+    pub fencing: Option<super::fencing::History>,
 }
 
 pub(super) fn btoa(b: bool) -> &'static str {
@@ -110,6 +113,7 @@ impl<'a> View<'a> {
             failcounts,
             pcmkd_state: None,
             local_node: None,
+            fencing: None,
         }
     }
 
@@ -259,11 +263,59 @@ impl<'a> View<'a> {
         {
             printed = true;
         }
+        let mut failure_shown = false;
+        if let Some(h) = &self.fencing {
+            if self.show & section::FENCE_FAILED != 0
+                && (h.is_err() || h.as_ref().is_ok_and(|a| a.iter().any(|e| e.state == 4)))
+                && fencing::failed_text(&mut t, printed, h, &self.only_node, self.show, self.opts)
+            {
+                printed = true;
+                failure_shown = h.is_err();
+            }
+        }
         if self.show & section::TICKETS != 0 && self.tickets_text(&mut t, printed) {
             printed = true;
         }
-        if self.show & section::BANS != 0 {
-            self.bans_text(&mut t, printed);
+        if self.show & section::BANS != 0 && self.bans_text(&mut t, printed) {
+            printed = true;
+        }
+        if let Some(h) = &self.fencing {
+            if self.show & section::FENCING_ALL != 0 {
+                match h {
+                    Err(_) if !failure_shown => {
+                        fencing::failed_text(
+                            &mut t,
+                            printed,
+                            h,
+                            &self.only_node,
+                            self.show,
+                            self.opts,
+                        );
+                    }
+                    Err(_) => {}
+                    Ok(all) if self.show & section::FENCE_WORKED != 0 => {
+                        fencing::worked_text(
+                            &mut t,
+                            printed,
+                            all,
+                            &self.only_node,
+                            self.show,
+                            self.opts,
+                        );
+                    }
+                    Ok(all) if self.show & section::FENCE_PENDING != 0 => {
+                        fencing::pending_text(
+                            &mut t,
+                            printed,
+                            all,
+                            &self.only_node,
+                            self.show,
+                            self.opts,
+                        );
+                    }
+                    Ok(_) => {}
+                }
+            }
         }
         t.buf
     }
@@ -571,6 +623,11 @@ impl<'a> View<'a> {
         }
         if self.show & section::FAILURES != 0 && !self.s.failed_ops.is_empty() {
             self.failures_xml(&mut x);
+        }
+        if let Some(h) = &self.fencing {
+            if self.show & section::FENCING_ALL == section::FENCING_ALL {
+                fencing::full_xml(&mut x, h, &self.only_node);
+            }
         }
         if self.show & section::TICKETS != 0 {
             self.tickets_xml(&mut x);
