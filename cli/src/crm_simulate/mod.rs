@@ -171,6 +171,18 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             text.spacer();
         }
         text.begin_list("Performing Requested Modifications");
+        if !opts.node_up.is_empty() {
+            // As Pacemaker's --node-up: injected nodes get a configuration
+            // entry (named by their name) when they have none.
+            for n in opts
+                .node_up
+                .iter()
+                .chain(&opts.node_down)
+                .chain(&opts.node_fail)
+            {
+                add_node_config(&mut cib, n);
+            }
+        }
         for n in &opts.node_up {
             text.item(None, &format!("Bringing node {n} online"));
             inject_node_state(&mut cib, n, true);
@@ -286,6 +298,22 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
     }
     out.stdout = text.buf;
     Ok(out)
+}
+
+fn add_node_config(cib: &mut Element, node: &str) {
+    let nodes = cib
+        .child_or_insert("configuration")
+        .child_or_insert("nodes");
+    if !nodes
+        .children_named("node")
+        .any(|e| e.attr("uname") == Some(node))
+    {
+        nodes.push(
+            Element::new("node")
+                .with_attr("id", node.to_string())
+                .with_attr("uname", node.to_string()),
+        );
+    }
 }
 
 fn inject_node_state(cib: &mut Element, node: &str, up: bool) {
