@@ -72,7 +72,7 @@ fn exec_status_str(status: i64) -> &'static str {
     i32::try_from(status)
         .ok()
         .and_then(ExecStatus::from_code)
-        .map_or("UNKNOWN", ExecStatus::description)
+        .map_or("Unrecognized status (bug?)", ExecStatus::description)
 }
 
 /// The operations of an `lrm_resource` shown (`get_operation_list`): no

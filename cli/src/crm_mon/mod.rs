@@ -13,6 +13,8 @@ mod history;
 mod options;
 pub mod rsc;
 mod status;
+#[cfg(test)]
+mod tests;
 
 use std::io::Read as _;
 
@@ -508,7 +510,7 @@ pub fn main<S: AsRef<str>>(argv: &[S]) -> CrmExit {
 }
 
 #[cfg(test)]
-mod tests {
+mod unit {
     use super::*;
 
     #[test]
