@@ -148,3 +148,17 @@ fn status_and_bans_over_the_cib_manager() {
     let o = run(dir.path(), "crm_mon", &["-1", "-L"]);
     assert!(!text(&o).contains("Negative Location Constraints"));
 }
+
+#[test]
+fn no_cluster_running() {
+    let dir = tempfile::tempdir().expect("scratch directory");
+    for d in ["run", "state"] {
+        std::fs::create_dir_all(dir.path().join(d)).expect("directory");
+    }
+    let o = run(dir.path(), "crm_mon", &["-1"]);
+    assert_eq!(o.status.code(), Some(102));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "crm_mon: Error: cluster is not available on this node\n"
+    );
+}

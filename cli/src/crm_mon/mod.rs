@@ -301,15 +301,20 @@ fn read_cib(o: &Options) -> Result<Element, (CrmExit, String)> {
             )
         });
     }
-    let mut cib = CibSession::open(PROG).map_err(|e| {
-        (
-            CrmExit::Error,
-            format!("Connection to cluster failed: {e} ({})", e.exit_code()),
-        )
-    })?;
-    let doc = cib
-        .whole()
-        .map_err(|f| (f.exit, format!("Connection to cluster failed: {}", f.text)))?;
+    // As clean_up_on_connection_failure(): a cluster that is not running
+    // is reported as such, other failures with their reason.
+    let failed = |exit: CrmExit, text: String| {
+        if exit == CrmExit::Disconnect {
+            (
+                exit,
+                "Error: cluster is not available on this node".to_string(),
+            )
+        } else {
+            (exit, format!("Connection to cluster failed: {text}"))
+        }
+    };
+    let mut cib = CibSession::open(PROG).map_err(|e| failed(e.exit_code(), e.to_string()))?;
+    let doc = cib.whole().map_err(|f| failed(f.exit, f.text))?;
     let _ = cib.close();
     Ok(doc)
 }
