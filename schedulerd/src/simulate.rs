@@ -403,6 +403,15 @@ fn add_history(
         op.set_attr("last-rc-change", now.to_string());
         op.set_attr("exec-time", "0");
         op.set_attr("queue-time", "0");
+        // The digest of the parameters the action ran with, as the
+        // executor records it (`append_digest`).
+        if let Some(attrs) = action.child("attributes") {
+            let mut params = attrs.attrs.clone();
+            crate::sched::digest::filter_for_digest(&mut params);
+            let mut el = Element::new("parameters");
+            el.attrs = params;
+            op.set_attr("op-digest", pcmk_common::cib::digest_op_params(&el));
+        }
         if task == "migrate_to" || task == "migrate_from" {
             for m in ["migrate_source", "migrate_target"] {
                 if let Some(v) = attr_of(action, &format!("CRM_meta_{m}")) {

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use pcmk_cli::crm_simulate::{Options, run_on_text};
+use pcmk_cli::cib_session::CibSession;
+use pcmk_cli::crm_simulate::{Options, run_on_text, store_in_place};
 
 /// Command-line options, named as Pacemaker's.
 #[derive(Parser, Debug)]
@@ -16,6 +17,9 @@ struct Args {
     /// Connect to the CIB manager and use the current CIB contents as input
     #[arg(short = 'L', long = "live-check")]
     live_check: bool,
+    /// Update the CIB with the results of the simulation
+    #[arg(short = 'X', long = "in-place")]
+    in_place: bool,
     /// Retrieve XML from the named file
     #[arg(short = 'x', long = "xml-file")]
     xml_file: Option<PathBuf>,
@@ -71,29 +75,41 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    // Without -x (with or without -L), the live CIB: CIB_shadow, CIB_file or
-    // the CIB manager.
-    let text = match &args.xml_file {
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(t) => t,
+    // With -x the file is read; otherwise the CIB the environment
+    // designates (CIB_file, CIB_shadow, or the CIB manager).
+    let mut session = None;
+    let (path, text) = match &args.xml_file {
+        Some(p) => match std::fs::read_to_string(p) {
+            Ok(t) => (p.clone(), t),
             Err(e) => {
-                eprintln!("Could not read {}: {e}", path.display());
+                eprintln!("Could not read {}: {e}", p.display());
                 return ExitCode::from(pcmk_common::exit::CrmExit::NoInput as u8);
             }
         },
-        None => match pcmk_cli::live_cib::read_live_cib("crm_simulate") {
-            Ok(t) => t,
-            Err(e) => {
-                eprintln!("crm_simulate: {}", e.message);
-                return ExitCode::from(e.exit as u8);
+        None => {
+            let mut s = match CibSession::open("crm_simulate") {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("crm_simulate: Could not connect to the CIB: {e}");
+                    return ExitCode::from(e.exit_code() as u8);
+                }
+            };
+            match s.whole() {
+                Ok(cib) => {
+                    session = Some(s);
+                    (PathBuf::from("-"), cib.to_pretty())
+                }
+                Err(f) => {
+                    eprintln!("crm_simulate: Could not get the CIB: {f}");
+                    return ExitCode::from(f.exit as u8);
+                }
             }
-        },
+        }
     };
-    let _ = args.live_check;
     let opts = Options {
-        xml_file: args.xml_file.clone(),
-        simulate: args.simulate,
-        process: args.run,
+        xml_file: Some(path),
+        simulate: args.simulate || args.in_place,
+        process: args.run || args.in_place,
         show_scores: args.show_scores,
         show_utilization: args.show_utilization,
         dot_file: args.save_dotfile,
@@ -111,6 +127,27 @@ fn main() -> ExitCode {
     let _ = args.verbose;
     match run_on_text(&text, &opts) {
         Ok(out) => {
+            if args.in_place {
+                let stored = match (&mut session, &out.cib_after, pcmk_common::xml::parse(&text)) {
+                    (Some(s), Some(after), Ok(before)) => {
+                        store_in_place(s, &before, after, &opts).map_err(|f| f.to_string())
+                    }
+                    (None, _, _) => {
+                        Err("--in-place needs the CIB, not a file given with -x".into())
+                    }
+                    _ => Ok(()),
+                };
+                if let Err(e) = stored {
+                    eprintln!("crm_simulate: Could not update the CIB: {e}");
+                    return ExitCode::from(pcmk_common::exit::CrmExit::Error as u8);
+                }
+            }
+            if let Some(s) = session.take() {
+                if let Err(e) = s.close() {
+                    eprintln!("crm_simulate: Could not update the CIB: {e}");
+                    return ExitCode::from(pcmk_common::exit::CrmExit::Error as u8);
+                }
+            }
             print!("{}", out.stdout);
             eprint!("{}", out.stderr);
             for (path, content) in &out.files {

@@ -13,8 +13,8 @@ use pcmk_execd::op::{OpSpec, ResourceDef};
 use pcmk_execd::result::{ExecStatus, rc_description};
 use pcmk_execd::standard::{AgentSpec, Standard};
 
+use super::out::{Format, Out};
 use super::{Args, Command};
-use crate::result_doc::{Format, Out};
 
 /// Pacemaker's default action timeout.
 const DEFAULT_TIMEOUT_MS: u32 = 20_000;
@@ -117,6 +117,7 @@ pub async fn run(args: &Args, cmd: Command, out: &mut Out) -> CrmExit {
         }
         Command::Metadata(spec) => metadata(&dirs, &spec, out).await,
         Command::ExecuteAgent(op, level) => execute(args, &dirs, &op, level, out).await,
+        _ => CrmExit::Software,
     }
 }
 

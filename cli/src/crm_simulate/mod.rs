@@ -1,6 +1,7 @@
 //! crm_simulate: run the scheduler on a CIB, show what it would do, and
 //! optionally simulate the transition.
 
+mod in_place;
 mod time;
 
 use std::fmt::Write as _;
@@ -12,6 +13,7 @@ use pcmk_schedulerd::output::TextOut;
 use pcmk_schedulerd::simulate::{OpFail, simulate_transition};
 use pcmk_schedulerd::{ScheduleOptions, Scheduler, schedule};
 
+pub use in_place::store as store_in_place;
 pub use time::{format_epoch, parse_datetime};
 
 /// What crm_simulate was asked to do.
@@ -62,6 +64,9 @@ pub struct Output {
     pub files: Vec<(PathBuf, String)>,
     /// Exit status.
     pub exit: Option<CrmExit>,
+    /// The CIB after the requested modifications and, with `-S`, the
+    /// simulated transition (what `--in-place` stores).
+    pub cib_after: Option<Element>,
 }
 
 /// Errors from crm_simulate.
@@ -166,6 +171,18 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             text.spacer();
         }
         text.begin_list("Performing Requested Modifications");
+        if !opts.node_up.is_empty() {
+            // As Pacemaker's --node-up: injected nodes get a configuration
+            // entry (named by their name) when they have none.
+            for n in opts
+                .node_up
+                .iter()
+                .chain(&opts.node_down)
+                .chain(&opts.node_fail)
+            {
+                add_node_config(&mut cib, n);
+            }
+        }
         for n in &opts.node_up {
             text.item(None, &format!("Bringing node {n} online"));
             inject_node_state(&mut cib, n, true);
@@ -190,6 +207,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
     if let Some(f) = &opts.input_file {
         out.files.push((f.clone(), cib.to_pretty()));
     }
+    out.cib_after = Some(cib.clone());
     let process = opts.process
         || opts.simulate
         || opts.show_scores
@@ -272,6 +290,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
         if let Some(f) = &opts.output_file {
             out.files.push((f.clone(), sim.cib.to_pretty()));
         }
+        out.cib_after = Some(sim.cib.clone());
         if !sim.complete {
             let _ = writeln!(out.stderr, "Transition failed: terminated");
             let _ = writeln!(out.stderr, "An invalid transition was produced");
@@ -279,6 +298,22 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
     }
     out.stdout = text.buf;
     Ok(out)
+}
+
+fn add_node_config(cib: &mut Element, node: &str) {
+    let nodes = cib
+        .child_or_insert("configuration")
+        .child_or_insert("nodes");
+    if !nodes
+        .children_named("node")
+        .any(|e| e.attr("uname") == Some(node))
+    {
+        nodes.push(
+            Element::new("node")
+                .with_attr("id", node.to_string())
+                .with_attr("uname", node.to_string()),
+        );
+    }
 }
 
 fn inject_node_state(cib: &mut Element, node: &str, up: bool) {

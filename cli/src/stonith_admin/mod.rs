@@ -1,7 +1,7 @@
 //! `stonith_admin`: access the fencing API (Pacemaker's
 //! `tools/stonith_admin.c` and `lib/pacemaker/pcmk_fence.c`).
 
-mod history;
+pub mod history;
 
 use std::collections::HashMap;
 

@@ -63,7 +63,7 @@ fn is_fence_param(name: &str) -> bool {
 
 /// Removes the attributes that never count in digests, keeping the timeout
 /// of recurring operations (`pcmk__filter_op_for_digest`).
-fn filter_for_digest(all: &mut Vec<(String, String)>) {
+pub(crate) fn filter_for_digest(all: &mut Vec<(String, String)>) {
     let interval = all
         .iter()
         .find(|(k, _)| k == "CRM_meta_interval")

@@ -44,7 +44,7 @@ fn is_up_action(action: &str) -> bool {
 
 impl Scheduler {
     /// Unpacks every constraint.
-    pub(crate) fn unpack_constraints(&mut self) {
+    pub fn unpack_constraints(&mut self) {
         let input = self.input.clone();
         let Some(section) = input
             .child("configuration")

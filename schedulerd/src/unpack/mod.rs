@@ -3,7 +3,7 @@
 mod config;
 pub(crate) mod constraints;
 pub mod failcount;
-pub(crate) mod history;
+pub mod history;
 mod migration;
 mod nodes;
 pub mod ops;

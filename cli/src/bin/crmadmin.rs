@@ -1,0 +1,12 @@
+//! `crmadmin`: query and manage the Pacemaker controller.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let (printed, exit) = pcmk_cli::crmadmin::run(&argv);
+    printed.print();
+    exit.into()
+}
