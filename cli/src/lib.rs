@@ -8,9 +8,11 @@
 pub mod args;
 pub mod output;
 
+pub mod cibadmin;
 pub mod crm_diff;
 pub mod crm_error;
 pub mod crm_rule;
+pub mod crm_shadow;
 pub mod iso8601;
 
 pub mod crm_resource;

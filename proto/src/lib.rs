@@ -34,3 +34,9 @@ pub mod execd {
 pub mod fenced {
     tonic::include_proto!("pcmk.fenced");
 }
+
+/// The CIB manager's API (`pacemaker-based`, `based.sock`).
+#[allow(missing_docs, clippy::all)]
+pub mod cib {
+    tonic::include_proto!("pcmk.cib");
+}
