@@ -252,3 +252,11 @@ pub fn notes_to_print(notes: &[Note], verbosity: u8) -> Vec<String> {
         .map(Note::stderr_line)
         .collect()
 }
+
+/// The name of the effective user, if the password database has it.
+pub fn effective_user() -> Option<String> {
+    nix::unistd::User::from_uid(nix::unistd::geteuid())
+        .ok()
+        .flatten()
+        .map(|u| u.name)
+}

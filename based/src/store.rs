@@ -19,6 +19,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use pcmk_common::cib::{digest_for_disk, verify_disk_digest};
 use pcmk_common::xml::{Element, Node, parse};
@@ -89,6 +90,38 @@ pub fn empty_cib(epoch: u32) -> Element {
 pub struct Store {
     dir: PathBuf,
     series_max: u32,
+    /// What `cib.xml` and its digest looked like after our last write: if
+    /// they still do, the next write need not read them back to check that
+    /// nobody edited them.
+    written: Arc<Mutex<Option<(Stamp, Stamp)>>>,
+}
+
+/// A file's identity and last change, to notice that someone replaced or
+/// edited it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime: i64,
+    mtime_nsec: i64,
+    ctime: i64,
+    ctime_nsec: i64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let m = fs::symlink_metadata(path).ok()?;
+        Some(Stamp {
+            dev: m.dev(),
+            ino: m.ino(),
+            len: m.len(),
+            mtime: m.mtime(),
+            mtime_nsec: m.mtime_nsec(),
+            ctime: m.ctime(),
+            ctime_nsec: m.ctime_nsec(),
+        })
+    }
 }
 
 /// Why a file could not be used.
@@ -126,6 +159,7 @@ impl Store {
         Store {
             dir: dir.into(),
             series_max: DEFAULT_SERIES_MAX,
+            written: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -405,18 +439,35 @@ impl Store {
     /// Writes `cib` (as [`Store::prepare`] makes it) with its digest,
     /// keeping the previous version as a backup; returns the digest.
     pub fn write(&self, cib: &Element, last_written: &str) -> Result<String, StoreError> {
+        self.write_prepared(&Store::prepare(cib, last_written))
+    }
+
+    /// Writes a document [`Store::prepare`] made, with its digest,
+    /// keeping the previous version as a backup; returns the digest.
+    pub fn write_prepared(&self, doc: &Element) -> Result<String, StoreError> {
         fs::create_dir_all(&self.dir).map_err(StoreError::Save)?;
         let mut notes = Vec::new();
         self.roll_forward(&mut notes);
         let cib_path = self.path(CIB_FILE);
         let sig_path = self.path(&format!("{CIB_FILE}{SIG_SUFFIX}"));
-        match self.read_verified(&cib_path, &sig_path, &mut notes) {
-            Ok(_) | Err(ReadError::Missing) => {}
-            Err(_) => return Err(StoreError::Modified),
+        // Like Pacemaker, refuse to overwrite a file someone edited; the
+        // file is read back only when it is not as our last write left it.
+        let ours = self
+            .written
+            .lock()
+            .ok()
+            .and_then(|w| *w)
+            .is_some_and(|(c, g)| {
+                Stamp::of(&cib_path) == Some(c) && Stamp::of(&sig_path) == Some(g)
+            });
+        if !ours {
+            match self.read_verified(&cib_path, &sig_path, &mut notes) {
+                Ok(_) | Err(ReadError::Missing) => {}
+                Err(_) => return Err(StoreError::Modified),
+            }
         }
         self.backup()?;
-        let doc = Store::prepare(cib, last_written);
-        let digest = digest_for_disk(&doc);
+        let digest = digest_for_disk(doc);
         let new_cib = self.path(&format!("{CIB_FILE}{NEW_SUFFIX}"));
         let new_sig = self.path(&format!("{CIB_FILE}{SIG_SUFFIX}{NEW_SUFFIX}"));
         write_synced(&new_cib, doc.to_pretty().as_bytes()).map_err(StoreError::Save)?;
@@ -424,6 +475,9 @@ impl Store {
         fs::rename(&new_cib, &cib_path).map_err(StoreError::Save)?;
         fs::rename(&new_sig, &sig_path).map_err(StoreError::Save)?;
         sync_dir(&self.dir).map_err(StoreError::Save)?;
+        if let Ok(mut w) = self.written.lock() {
+            *w = Stamp::of(&cib_path).zip(Stamp::of(&sig_path));
+        }
         Ok(digest)
     }
 

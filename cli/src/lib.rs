@@ -15,7 +15,9 @@ pub mod crm_rule;
 pub mod crm_shadow;
 pub mod iso8601;
 
+pub mod corosync;
 pub mod crm_resource;
+pub mod crm_simulate;
+pub mod crm_verify;
 pub mod result_doc;
 pub mod stonith_admin;
-pub mod corosync;

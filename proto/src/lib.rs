@@ -35,6 +35,12 @@ pub mod fenced {
     tonic::include_proto!("pcmk.fenced");
 }
 
+/// The scheduler's API (pacemaker-schedulerd).
+#[allow(missing_docs, clippy::all)]
+pub mod schedulerd {
+    tonic::include_proto!("pcmk.schedulerd");
+}
+
 /// The CIB manager's API (`pacemaker-based`, `based.sock`).
 #[allow(missing_docs, clippy::all)]
 pub mod cib {

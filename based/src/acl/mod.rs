@@ -249,6 +249,65 @@ impl Flags {
     }
 }
 
+/// How a user may access an element (Pacemaker's ACL annotation for
+/// `cibadmin --show-access`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Access {
+    /// Read and write.
+    Writable,
+    /// Read only.
+    Readable,
+    /// Neither.
+    Denied,
+}
+
+/// The access a user has to each element of a document
+/// (`pcmk__acl_annotate_permissions`): denied unless read is allowed,
+/// readable unless write is allowed, as `pcmk__check_acl` decides walking
+/// up from the element.
+#[derive(Debug, Clone)]
+pub struct AccessMap {
+    flags: Flags,
+    none: bool,
+}
+
+impl AccessMap {
+    /// The access `acls` give in `doc`.
+    pub fn new(acls: &UserAcls, doc: &Element) -> AccessMap {
+        AccessMap {
+            flags: Flags::compute(acls, doc),
+            none: acls.acls.is_empty(),
+        }
+    }
+
+    fn allowed(&self, path: &[usize], mode: Mode) -> bool {
+        if self.none {
+            return false;
+        }
+        for depth in (0..=path.len()).rev() {
+            let bits = self.flags.get(&path[..depth]);
+            if allows(bits, mode, false) {
+                return true;
+            }
+            if bits & DENY != 0 {
+                return false;
+            }
+        }
+        false
+    }
+
+    /// The access to the element at `path` (child indices from the root).
+    pub fn access(&self, path: &[usize]) -> Access {
+        if !self.allowed(path, Mode::Read) {
+            Access::Denied
+        } else if !self.allowed(path, Mode::Write) {
+            Access::Readable
+        } else {
+            Access::Writable
+        }
+    }
+}
+
 /// Whether bits `flags` allow `mode` (`created`: the element is new in
 /// this change, which grants creation).
 fn allows(flags: u8, mode: Mode, created: bool) -> bool {

@@ -9,11 +9,12 @@ use pcmk_common::xml::Element;
 use pcmk_proto::cib as pb;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
-use crate::acl::GroupLookup;
+use crate::acl;
 use crate::cib::{Cib, Context, Outcome};
 use crate::error::{CibError, Failure};
+use crate::file::SystemGroups;
 use crate::notes::{Level, Note, Sink};
-use crate::request::{Operation, Request};
+use crate::request::{Operation, Request, Target};
 use crate::store::Store;
 use crate::wire::version_to_wire;
 
@@ -45,18 +46,6 @@ pub enum Msg {
     Shutdown(oneshot::Sender<()>),
 }
 
-/// Unix group membership from the system's group database.
-struct SystemGroups;
-
-impl GroupLookup for SystemGroups {
-    fn is_member(&self, user: &str, group: &str) -> bool {
-        matches!(
-            nix::unistd::Group::from_name(group),
-            Ok(Some(g)) if g.mem.iter().any(|m| m == user)
-        )
-    }
-}
-
 /// The time as `cib-last-written` shows it (`ctime()` format).
 pub fn now_text() -> String {
     jiff::Zoned::now()
@@ -82,6 +71,10 @@ struct Actor {
     disk: Disk,
     node: String,
     shutdown: Option<oneshot::Sender<()>>,
+    /// The whole CIB as last serialized for an unfiltered query, until the
+    /// next change: tools and daemons often read it several times between
+    /// changes, and serializing a large CIB dominates a query's cost.
+    whole: Option<(pb::OutputFormat, String)>,
 }
 
 /// Sends log records produced by the core to `tracing`.
@@ -118,13 +111,45 @@ impl Actor {
         }
     }
 
+    /// Whether `req` reads the whole, unfiltered CIB.
+    fn reads_whole(&self, req: &Request) -> bool {
+        req.op == Operation::Query
+            && req.target == Target::All
+            && !req.options.no_children
+            && !acl::enabled(self.cib.doc(), req.user.as_deref())
+    }
+
     fn perform(&mut self, mut req: Request, format: pb::OutputFormat) -> pb::CibReply {
         req.origin = Some(self.node.clone());
         if req.op.modifies() {
+            self.whole = None;
             if let Some(e) = &self.refused {
                 return failure_reply(Failure::new(e.clone()), format, &self.cib);
             }
         }
+        let whole = self.reads_whole(&req);
+        if whole {
+            if let Some((f, text)) = &self.whole {
+                if *f == format {
+                    return pb::CibReply {
+                        exit_code: 0,
+                        error: String::new(),
+                        output: text.clone(),
+                        version: Some(version_to_wire(self.cib.version())),
+                        details: Vec::new(),
+                        schema_unchanged: false,
+                    };
+                }
+            }
+        }
+        let reply = self.perform_uncached(req, format);
+        if whole && reply.exit_code == 0 {
+            self.whole = Some((format, reply.output.clone()));
+        }
+        reply
+    }
+
+    fn perform_uncached(&mut self, req: Request, format: pb::OutputFormat) -> pb::CibReply {
         let ctx = self.context();
         let result = self.cib.perform(&req, &ctx);
         match result {
@@ -206,10 +231,8 @@ impl Actor {
             Disk::Off => {}
             Disk::Busy { tx, .. } => self.disk = Disk::Busy { tx, pending: true },
             Disk::Idle(tx) => {
-                let now = now_text();
                 let job = Job {
-                    doc: Store::prepare(self.cib.doc(), &now),
-                    last_written: now,
+                    doc: Store::prepare(self.cib.doc(), &now_text()),
                 };
                 if tx.send(job).is_ok() {
                     self.disk = Disk::Busy { tx, pending: false };
@@ -292,6 +315,7 @@ pub fn spawn(
         disk,
         node,
         shutdown: None,
+        whole: None,
     };
     let join = thread::Builder::new()
         .name("cib".to_string())

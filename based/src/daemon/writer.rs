@@ -1,10 +1,13 @@
 //! Writing the CIB to disk in the background, as the CIB manager forks a
 //! writer: the request that changed the configuration is answered at once,
 //! and writes coalesce (while one is running, later changes wait for the
-//! next, which takes the latest CIB).
+//! next, which takes the latest CIB). Writes start at most every
+//! [`MIN_WRITE_INTERVAL`], so that a stream of changes costs a bounded
+//! number of full-CIB writes.
 
 use std::sync::mpsc;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use pcmk_common::xml::Element;
 use tokio::sync::mpsc::UnboundedSender;
@@ -13,12 +16,13 @@ use crate::store::Store;
 
 use super::actor::Msg;
 
+/// The shortest time between the starts of two writes.
+pub const MIN_WRITE_INTERVAL: Duration = Duration::from_millis(100);
+
 /// A CIB to write, already prepared (no status section).
 pub struct Job {
-    /// The document as it goes to disk.
+    /// The document as it goes to disk (with its `cib-last-written`).
     pub doc: Element,
-    /// The time of writing, for `cib-last-written`.
-    pub last_written: String,
 }
 
 /// The writer thread's inbox.
@@ -36,14 +40,13 @@ pub fn spawn(
         .spawn(move || {
             let _root = span.enter();
             while let Ok(job) = rx.recv() {
+                let started = Instant::now();
                 let version = format!(
                     "{}.{}.0",
                     job.doc.attr("admin_epoch").unwrap_or("0"),
                     job.doc.attr("epoch").unwrap_or("0")
                 );
-                let result = store
-                    .write(&job.doc, &job.last_written)
-                    .map_err(|e| e.to_string());
+                let result = store.write_prepared(&job.doc).map_err(|e| e.to_string());
                 match &result {
                     Ok(digest) => tracing::info!(
                         version = %version,
@@ -51,6 +54,12 @@ pub fn spawn(
                         "Wrote version {version} of the CIB to disk (digest: {digest})"
                     ),
                     Err(e) => tracing::error!(error = %e, "Could not write CIB to disk"),
+                }
+                // Changes made meanwhile wait for the next write.
+                if let Some(rest) = MIN_WRITE_INTERVAL.checked_sub(started.elapsed()) {
+                    if result.is_ok() {
+                        thread::sleep(rest);
+                    }
                 }
                 if actor.send(Msg::Written(result)).is_err() {
                     break;

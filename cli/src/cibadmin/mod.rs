@@ -7,6 +7,7 @@
 
 mod cdata;
 pub mod help;
+mod render;
 
 use std::time::Duration;
 
@@ -229,18 +230,38 @@ fn execute(m: &ArgMatches, out: &mut Output, cdata: &mut Cdata) -> Result<CrmExi
     if cmd.unsafe_without_force() && !force {
         return Err((CrmExit::Unsafe, DANGER.to_string()));
     }
-    let show_access = last(m, "show-access").map(|(_, v)| v);
-    if show_access.is_some() && cmd == Command::Cib(Operation::Query) {
-        if last(m, "user").is_none() {
-            return Err((
+    // Only a query's output can be rendered with a user's access;
+    // --show-access is ignored for other commands.
+    let mut render_for = None;
+    if let Some((_, value)) = last(m, "show-access") {
+        use std::io::IsTerminal as _;
+        let how = render::How::parse(&value, std::io::stdout().is_terminal()).ok_or_else(|| {
+            (
                 CrmExit::Usage,
-                "-U/--user is required with -S/--show-access".to_string(),
-            ));
+                format!("Invalid value '{value}' for option '--show-access'"),
+            )
+        })?;
+        if cmd == Command::Cib(Operation::Query) {
+            let Some((_, user)) = last(m, "user") else {
+                return Err((
+                    CrmExit::Usage,
+                    "-U/--user is required with -S/--show-access".to_string(),
+                ));
+            };
+            let me = pcmk_based::file::effective_user().ok_or_else(|| {
+                (
+                    CrmExit::NoSuch,
+                    "Failed to get username from password database for effective user ID"
+                        .to_string(),
+                )
+            })?;
+            if pcmk_based::acl::required(Some(&me)) {
+                out.err(&format!(
+                    "Warning: cibadmin is being run as user {me}, which is subject to ACLs. As a result, ACLs for user {user} may be incorrect or incomplete in the output. In a future release, running as a privileged user (root or hacluster) will be required for -S/--show-access."
+                ));
+            }
+            render_for = Some((user, how));
         }
-        return Err((
-            CrmExit::UnimplementFeature,
-            "-S/--show-access is not supported by this version".to_string(),
-        ));
     }
     let target = chosen_target(m);
     let as_xpath = cmd.accepts_xpath() && matches!(target, Target::XPath(_));
@@ -321,8 +342,11 @@ fn execute(m: &ArgMatches, out: &mut Output, cdata: &mut Cdata) -> Result<CrmExi
     let mut req = Request::new(op, target);
     req.input = input;
     req.options = options;
+    // With --show-access, the CIB is read as the user running cibadmin,
+    // then annotated for the named user.
     req.user = last(m, "user")
         .map(|(_, u)| u)
+        .filter(|_| render_for.is_none())
         .or_else(|| std::env::var("CIB_user").ok().filter(|u| !u.is_empty()));
     req.client_name = Some(PROG.to_string());
 
@@ -341,10 +365,47 @@ fn execute(m: &ArgMatches, out: &mut Output, cdata: &mut Cdata) -> Result<CrmExi
         out.log_line(&line);
     }
     let exit = post(op, &reply, out, verbosity);
+    if let (Some((user, how)), CrmExit::OK) = (&render_for, exit) {
+        if let Ok(doc) = parse(&reply.output) {
+            if doc.name == "cib" {
+                let text = render_access(&doc, user, *how)?;
+                output_basic_xml(out, cdata, &text);
+                return Ok(exit);
+            }
+        }
+    }
     if !reply.output.is_empty() {
         output_result(&req, &reply.output, out, cdata);
     }
     Ok(exit)
+}
+
+/// The CIB rendered with `user`'s access (`pcmk__acl_annotate_permissions`
+/// and `pcmk__acl_evaled_render`).
+fn render_access(doc: &Element, user: &str, how: render::How) -> Result<String, Failed> {
+    let fail = |why: &str| {
+        (
+            CrmExit::Config,
+            format!("Could not evaluate ACLs for {user}: {why}"),
+        )
+    };
+    if user.contains(['<', '>', '&']) {
+        return Err(fail("Invalid argument"));
+    }
+    if !pcmk_based::acl::required(Some(user)) {
+        return Err(fail("Already in requested state"));
+    }
+    let schema = doc.attr("validate-with");
+    if pcmk_common::values::compare_versions(
+        Some("2.0"),
+        schema.and_then(|s| s.strip_prefix("pacemaker-")),
+    ) == std::cmp::Ordering::Greater
+    {
+        return Err(fail("Update does not conform to the configured schema"));
+    }
+    let acls = pcmk_based::acl::unpack(doc, user, &pcmk_based::file::SystemGroups);
+    let map = pcmk_based::acl::AccessMap::new(&acls, doc);
+    Ok(render::render(doc, user, &map, how))
 }
 
 /// Connects, sends the request and closes, within `timeout` seconds.

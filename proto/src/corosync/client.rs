@@ -40,6 +40,7 @@
 //! # }
 //! ```
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use tonic::transport::Channel;
@@ -50,8 +51,8 @@ use super::cmap_client::CmapClient;
 use super::cpg_client::CpgClient;
 use super::quorum_client::QuorumClient;
 use super::{
-    CpgAddress, CpgEvent, CpgJoinRequest, CpgLeaveRequest, CpgMcastRequest, Empty, QuorumState,
-    RingId, cpg_event,
+    CmapPrefix, CpgAddress, CpgEvent, CpgJoinRequest, CpgLeaveRequest, CpgMcastRequest, Empty,
+    QuorumState, RingId, cpg_event,
 };
 use crate::uds::{self, UdsError};
 
@@ -159,11 +160,136 @@ impl Corosync {
         Ok(self.quorum().get(Empty {}).await?.into_inner())
     }
 
+    /// This node's id.
+    pub async fn local_nodeid(&self) -> Result<u32, Status> {
+        Ok(self.cpg().local_get(Empty {}).await?.into_inner().nodeid)
+    }
+
+    /// The names of the configured nodes by node id, from cmap's
+    /// `nodelist.node.N.*` keys: `name`, else `ring0_addr` when it is not
+    /// an address (Pacemaker's `pcmk__corosync_name()`).
+    pub async fn node_names(&self) -> Result<BTreeMap<u32, String>, Status> {
+        let entries = self
+            .cmap()
+            .iterate(CmapPrefix {
+                prefix: "nodelist.node.".to_string(),
+            })
+            .await?
+            .into_inner()
+            .entries;
+        Ok(node_names_from(
+            entries.iter().map(|e| (e.key.as_str(), e.value.as_str())),
+        ))
+    }
+
+    /// This node's name: its `nodelist` entry, else the host name.
+    pub async fn local_node_name(&self) -> Result<(u32, String), Status> {
+        let id = self.local_nodeid().await?;
+        let names = self.node_names().await?;
+        let name = names.get(&id).cloned().unwrap_or_else(|| {
+            nix::unistd::gethostname()
+                .ok()
+                .and_then(|h| h.into_string().ok())
+                .unwrap_or_else(|| "localhost".to_string())
+        });
+        Ok((id, name))
+    }
+
     /// Follows quorum: the current state first, then every change.
     pub async fn quorum_track(&self) -> Result<QuorumWatch, Status> {
         let stream = self.quorum().track(Empty {}).await?.into_inner();
         Ok(QuorumWatch { stream })
     }
+}
+
+/// Node names by id, read from cmap and read again when an unknown id
+/// turns up (a node added to the configuration), for daemons that get
+/// node ids from CPG and speak of nodes by name.
+#[derive(Debug, Clone)]
+pub struct NodeNames {
+    corosync: Corosync,
+    names: BTreeMap<u32, String>,
+    refreshed: Option<std::time::Instant>,
+}
+
+impl NodeNames {
+    /// Reads the names configured in corosync.
+    pub async fn load(corosync: &Corosync) -> Result<NodeNames, Status> {
+        let names = corosync.node_names().await?;
+        Ok(NodeNames {
+            corosync: corosync.clone(),
+            names,
+            refreshed: Some(std::time::Instant::now()),
+        })
+    }
+
+    /// The name of node `id` if known, without asking corosync.
+    pub fn get(&self, id: u32) -> Option<&str> {
+        self.names.get(&id).map(String::as_str)
+    }
+
+    /// Records a name learned elsewhere (a message's sender field).
+    pub fn learn(&mut self, id: u32, name: &str) {
+        self.names.entry(id).or_insert_with(|| name.to_string());
+    }
+
+    /// The name of node `id`, asking corosync again (at most once a
+    /// second) when it is not known.
+    pub async fn resolve(&mut self, id: u32) -> Option<String> {
+        if let Some(n) = self.names.get(&id) {
+            return Some(n.clone());
+        }
+        let stale = self
+            .refreshed
+            .is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(1));
+        if stale {
+            self.refreshed = Some(std::time::Instant::now());
+            if let Ok(fresh) = self.corosync.node_names().await {
+                for (k, v) in fresh {
+                    self.names.insert(k, v);
+                }
+            }
+        }
+        self.names.get(&id).cloned()
+    }
+}
+
+/// Node names by id from `nodelist.node.N.<field>` keys and their values.
+pub fn node_names_from<'a>(
+    entries: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> BTreeMap<u32, String> {
+    #[derive(Default)]
+    struct Entry {
+        id: Option<u32>,
+        name: Option<String>,
+        ring0: Option<String>,
+    }
+    let mut slots: BTreeMap<&str, Entry> = BTreeMap::new();
+    for (key, value) in entries {
+        let Some(rest) = key.strip_prefix("nodelist.node.") else {
+            continue;
+        };
+        let Some((slot, field)) = rest.split_once('.') else {
+            continue;
+        };
+        let e = slots.entry(slot).or_default();
+        match field {
+            "nodeid" => e.id = value.trim().parse().ok(),
+            "name" => e.name = Some(value.to_string()),
+            "ring0_addr" => e.ring0 = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    slots
+        .into_values()
+        .filter_map(|e| {
+            let name = e.name.filter(|n| !n.is_empty()).or_else(|| {
+                e.ring0
+                    .filter(|a| !a.is_empty() && a.parse::<std::net::IpAddr>().is_err())
+            })?;
+            Some((e.id?, name))
+        })
+        .collect()
 }
 
 /// Sends to a joined CPG group; cheap to clone.
@@ -258,5 +384,30 @@ impl QuorumWatch {
     /// The next state; `None` when corosync closed the stream.
     pub async fn next(&mut self) -> Result<Option<QuorumState>, Status> {
         self.stream.message().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_come_from_name_then_non_address_ring0() {
+        let keys = [
+            ("nodelist.node.0.nodeid", "1"),
+            ("nodelist.node.0.name", "alpha"),
+            ("nodelist.node.0.ring0_addr", "10.0.0.1"),
+            ("nodelist.node.1.nodeid", "2"),
+            ("nodelist.node.1.ring0_addr", "beta.example"),
+            ("nodelist.node.2.nodeid", "3"),
+            ("nodelist.node.2.ring0_addr", "10.0.0.3"),
+            ("nodelist.node.3.name", "no-id"),
+            ("nodelist.local_node_pos", "0"),
+        ];
+        let m = node_names_from(keys);
+        assert_eq!(
+            m,
+            BTreeMap::from([(1, "alpha".to_string()), (2, "beta.example".to_string())])
+        );
     }
 }

@@ -1,0 +1,4 @@
+//! Creating actions and fencing operations.
+
+mod create;
+mod fencing;

@@ -1,0 +1,75 @@
+//! pacemaker-schedulerd: computes transitions for the controller over the
+//! run directory's socket.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use pcmk_common::exit::CrmExit;
+
+/// Pacemaker's scheduler (policy engine).
+#[derive(Parser, Debug)]
+#[command(name = "pacemaker-schedulerd")]
+struct Args {
+    /// Increase debug output (may be repeated).
+    #[arg(short = 'V', long = "verbose", action = clap::ArgAction::Count)]
+    verbose: u8,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let level = match args.verbose {
+        0 => "info",
+        1 => "debug",
+        _ => "trace",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PCMK_debug")
+                .unwrap_or_else(|_| level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            tracing::error!("cannot start runtime: {e}");
+            return ExitCode::from(CrmExit::OsErr.code());
+        }
+    };
+    let paths = pcmk_common::paths::Paths::from_process();
+    let result = rt.block_on(async {
+        let shutdown = async {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(_) => return std::future::pending().await,
+                };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        };
+        pcmk_schedulerd::server::serve(paths.socket("schedulerd"), paths.pengine_dir(), shutdown)
+            .await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(daemon = "pacemaker-schedulerd", "{e}");
+            ExitCode::from(CrmExit::Fatal.code())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_consistent() {
+        use clap::CommandFactory;
+        super::Args::command().debug_assert();
+    }
+}
