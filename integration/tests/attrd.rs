@@ -349,4 +349,30 @@ async fn t20_attributes_are_shared_written_once_and_resynced() {
         )
         .await;
     }
+
+    // The whole node leaves the cluster: the others forget its values.
+    lab.kill(old).unwrap();
+    // Its daemons may already have ended on losing corosync.
+    let _ = lab.kill_daemon(old, "pacemaker-attrd");
+    let _ = lab.kill_daemon(old, "pacemaker-based");
+    let left = Instant::now();
+    for &k in &rest {
+        eventually(
+            "the lost node's values are dropped",
+            Duration::from_secs(20),
+            || async move {
+                let v = query_all(lab, k, "back").await;
+                if v.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("node{k}: {v:?}"))
+                }
+            },
+        )
+        .await;
+    }
+    eprintln!(
+        "values of the lost node dropped after {} ms",
+        left.elapsed().as_millis()
+    );
 }

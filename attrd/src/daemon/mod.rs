@@ -120,6 +120,8 @@ struct Shell {
     cib: Option<mpsc::UnboundedSender<cib::Write>>,
     names: Option<NodeNames>,
     members: Vec<u32>,
+    /// The cluster membership (totem ring), once known.
+    ring: Option<BTreeSet<u32>>,
 }
 
 impl Shell {
@@ -306,6 +308,31 @@ impl Shell {
         Ok(())
     }
 
+    /// The cluster membership changed: nodes that left the cluster (not
+    /// only their attribute manager) lose their values.
+    fn ring_changed(&mut self, members: Vec<u32>) {
+        let new: BTreeSet<u32> = members.into_iter().collect();
+        let lost: Vec<u32> = match &self.ring {
+            Some(old) => old.difference(&new).copied().collect(),
+            None => Vec::new(),
+        };
+        self.ring = Some(new);
+        for id in lost {
+            let name = self
+                .names
+                .as_ref()
+                .and_then(|n| n.get(id))
+                .map(str::to_string);
+            match name {
+                Some(name) => {
+                    tracing::info!(nodeid = id, "Node {name} left the cluster");
+                    self.feed(Event::NodeLost { name });
+                }
+                None => tracing::warn!(nodeid = id, "Unnamed node left the cluster"),
+            }
+        }
+    }
+
     /// The CPG members, as named nodes (those whose name is not known yet
     /// are left out until a message or cmap names them).
     async fn peers(&mut self, members: &[u32]) {
@@ -391,12 +418,12 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), DaemonError> {
     let (internal_tx, mut internal_rx) = mpsc::unbounded_channel();
-    let (mut cluster, local_id, name, names) = if cfg.stand_alone {
+    let (mut cluster, local_id, name, names, ring) = if cfg.stand_alone {
         let name = cfg
             .node
             .clone()
             .unwrap_or_else(pcmk_common::daemon::account::host_name);
-        (None, 1, name, None)
+        (None, 1, name, None, None)
     } else {
         let cs = Corosync::connect_default()
             .await
@@ -412,7 +439,13 @@ pub async fn run(
             .cpg_join(CPG_GROUP)
             .await
             .map_err(|e| DaemonError::Cluster(e.message().to_string()))?;
-        (Some((cs, group)), id, name, Some(names))
+        // The ring as it is now; later changes come with CPG's events.
+        let ring = cs
+            .quorum_get()
+            .await
+            .ok()
+            .map(|q| q.members.into_iter().collect::<BTreeSet<u32>>());
+        (Some((cs, group)), id, name, Some(names), ring)
     };
     pcmk_common::daemon::logging::set_node(&name);
     tracing::info!(nodeid = local_id, "Starting pacemaker-attrd on {name}");
@@ -471,6 +504,7 @@ pub async fn run(
         cib: cib_tx,
         names,
         members: Vec::new(),
+        ring,
     };
     shell.feed(Event::Start);
     if cfg.stand_alone {
@@ -521,7 +555,9 @@ pub async fn run(
                     let ids: Vec<u32> = members.iter().map(|m| m.nodeid).collect();
                     shell.peers(&ids).await;
                 }
-                Ok(Some(CpgMessage::TotemConfchg { .. })) => {}
+                Ok(Some(CpgMessage::TotemConfchg { members, .. })) => {
+                    shell.ring_changed(members);
+                }
                 Ok(None) | Err(_) => {
                     tracing::error!("Lost connection to the cluster layer, shutting down");
                     break Err(DaemonError::ClusterLost);
