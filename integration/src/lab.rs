@@ -161,7 +161,7 @@ impl Lab {
                 self.addr(n)
             ));
         }
-        s.push_str("}\n\nquorum {\n    provider: corosync_votequorum\n}\n\nlogging {\n    to_stderr: yes\n    timestamp: on\n}\n");
+        s.push_str("}\n\nquorum {\n    provider: corosync_votequorum\n}\n\n# The Pacemaker daemons run as hacluster:haclient when started by root.\nuidgid {\n    gid: haclient\n}\n\nlogging {\n    to_stderr: yes\n    timestamp: on\n}\n");
         s
     }
 
@@ -195,7 +195,16 @@ impl Lab {
         env.push(("PCMK_node_name".into(), PathBuf::from(format!("node{k}"))));
         env.push(("PCMK_logfile".into(), nd.join("pacemaker.log")));
         env.push(("PCMK_logfacility".into(), PathBuf::from("none")));
-        env.push(("PCMK_daemon_dir".into(), self.bin_dir.clone()));
+        let daemons = self.daemon_dir();
+        env.push((
+            "PCMK_daemon_dir".into(),
+            if daemons.exists() {
+                daemons
+            } else {
+                self.bin_dir.clone()
+            },
+        ));
+        env.push(("OCF_ROOT".into(), self.ocf_root()));
         env
     }
 
@@ -415,6 +424,7 @@ impl Lab {
             for d in self.daemons(k).into_iter().rev() {
                 self.stop_daemon(k, &d)?;
             }
+            self.sweep(k);
             self.stop(k)?;
         }
         if is_root() {

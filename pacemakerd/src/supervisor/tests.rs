@@ -156,6 +156,7 @@ fn respawn_limit_makes_the_node_leave() {
     let mut s = Supervisor::new(SupervisorConfig {
         max_respawn: 3,
         fail_fast: false,
+        absent: Vec::new(),
     });
     s.handle(Event::Start {
         cluster_connected: true,
@@ -251,6 +252,7 @@ fn fail_fast_panics_instead_of_respawning() {
     let mut s = Supervisor::new(SupervisorConfig {
         max_respawn: 100,
         fail_fast: true,
+        absent: Vec::new(),
     });
     s.handle(Event::Start {
         cluster_connected: true,
@@ -279,4 +281,56 @@ fn panic_exit_panics_and_stops() {
     let cmds = s.take_commands();
     assert!(matches!(cmds[0], Command::Panic { .. }));
     assert!(s.fatal());
+}
+
+#[test]
+fn absent_daemons_are_neither_started_nor_checked() {
+    let mut s = Supervisor::new(SupervisorConfig {
+        absent: vec!["pacemaker-controld".into(), "pacemaker-fenced".into()],
+        ..SupervisorConfig::default()
+    });
+    s.handle(Event::Start {
+        cluster_connected: true,
+    });
+    assert_eq!(spawns(&s.take_commands()), vec![0, 2, 3, 4]);
+    for (i, pid) in [(0, 10), (2, 12), (3, 13), (4, 14)] {
+        s.handle(Event::Spawned { child: i, pid });
+    }
+    let mut checked = Vec::new();
+    for _ in 0..8 {
+        s.handle(Event::Timer(TimerId::Check));
+        for c in s.take_commands() {
+            if let Command::CheckLiveness { child, .. } = c {
+                checked.push(child);
+            }
+        }
+    }
+    assert_eq!(checked, vec![0, 2, 3, 4, 0, 2, 3, 4]);
+    assert!(!s.children()[5].present && !s.children()[5].respawn);
+    // Shutdown stops the running ones in reverse and completes.
+    s.handle(Event::Shutdown);
+    let mut order = Vec::new();
+    loop {
+        let cmds = s.take_commands();
+        if cmds.contains(&Command::Exit(CrmExit::OK)) {
+            break;
+        }
+        let Some((child, pid)) = cmds.iter().find_map(|c| match c {
+            Command::Signal {
+                child,
+                pid,
+                signal: Signal::Term,
+            } => Some((*child, *pid)),
+            _ => None,
+        }) else {
+            panic!("no progress: {cmds:?}");
+        };
+        order.push(child);
+        s.handle(Event::Exited {
+            child,
+            pid,
+            status: ExitStatus::Code(0),
+        });
+    }
+    assert_eq!(order, vec![4, 3, 2, 0]);
 }
