@@ -2,11 +2,13 @@
 //!
 //! Layout of a lab folder: `lab.conf` (node count and port), then per node
 //! `nodeK/` with `corosync.conf`, `run/` (sockets, `COROSYNC_RUN_DIR` and
-//! `PCMK_run_dir`), `state/`, `corosync.log` and `corosync.pid`; one
-//! `authkey` shared by all. Node K has nodeid K, name `nodeK` and address
-//! 127.0.0.K. Partitions are made with policy routing rules
-//! (`ip rule ... blackhole`) between the nodes' addresses, which needs
-//! root and iproute2.
+//! `PCMK_run_dir`), `state/`, `corosync.log` and `corosync.pid`, and with
+//! the Pacemaker layer ([`crate::stack`]) `pacemaker.log` (every daemon's
+//! log) and `pacemakerd.pid`; one `authkey` shared by all, and `daemons/`
+//! (the subdaemons pacemakerd runs) and `ocf/` (the lab's OCF agents).
+//! Node K has nodeid K, name `nodeK` and address 127.0.0.K. Partitions
+//! are made with policy routing rules (`ip rule ... blackhole`) between
+//! the nodes' addresses, which needs root and iproute2.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -293,7 +295,8 @@ impl Lab {
         false
     }
 
-    /// Every daemon of node `k` the lab started (by its pid files).
+    /// Every daemon of node `k` the lab started (by its pid files), in
+    /// start order.
     pub fn daemons(&self, k: u32) -> Vec<String> {
         let Ok(rd) = std::fs::read_dir(self.node_dir(k)) else {
             return Vec::new();
@@ -307,7 +310,15 @@ impl Lab {
                     .map(str::to_string)
             })
             .collect();
-        out.sort();
+        // In start order (Pacemaker's, pacemakerd last), so that stopping
+        // in reverse stops a daemon before those it uses.
+        let rank = |d: &str| {
+            crate::stack::DAEMONS
+                .iter()
+                .position(|x| *x == d)
+                .unwrap_or(crate::stack::DAEMONS.len())
+        };
+        out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
         out
     }
 

@@ -8,6 +8,17 @@ use std::time::Duration;
 
 use pcmk_integration::lab::{self, Lab, LabSpec};
 
+struct Running {
+    lab: Lab,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.lab.down();
+    }
+}
+
 fn have_binaries() -> bool {
     let ok = ["corosync", "pacemakerd", "pacemaker-based"]
         .iter()
@@ -51,17 +62,12 @@ async fn t40_lab_up_kill_start_down() {
         subnet: 46,
     };
     let lab = Lab::create(dir.path(), &spec).unwrap();
+    let r = Running { lab, _dir: dir };
+    let lab = &r.lab;
     let linked = lab.link_daemons(&["pacemaker-fenced".to_string()]).unwrap();
     assert!(linked.contains(&"pacemaker-based".to_string()));
     assert!(!linked.contains(&"pacemaker-fenced".to_string()));
-    let t = lab.up_all(Duration::from_secs(30)).await;
-    let t = match t {
-        Ok(t) => t,
-        Err(e) => {
-            let _ = lab.down();
-            panic!("{e:#}");
-        }
-    };
+    let t = lab.up_all(Duration::from_secs(30)).await.unwrap();
     eprintln!(
         "ring after {} ms, every CIB after {} ms, DC {:?}",
         t.ring.as_millis(),
@@ -71,11 +77,21 @@ async fn t40_lab_up_kill_start_down() {
     // corosync and pacemakerd are started with the node's environment;
     // pacemakerd's daemons inherit it.
     for k in 1..=3 {
-        assert!(processes_of(&lab, k) >= 2 + linked.len(), "node{k}");
+        let want = 2 + linked.len();
+        let end = std::time::Instant::now() + Duration::from_secs(10);
+        while processes_of(lab, k) < want && std::time::Instant::now() < end {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert!(
+            processes_of(lab, k) >= want,
+            "node{k}: {} of {want} processes; log:\n{}",
+            processes_of(lab, k),
+            std::fs::read_to_string(lab.node_dir(k).join("pacemaker.log")).unwrap_or_default()
+        );
     }
 
     lab.kill_node(2).unwrap();
-    assert_eq!(processes_of(&lab, 2), 0, "nothing of node2 survives");
+    assert_eq!(processes_of(lab, 2), 0, "nothing of node2 survives");
     lab.wait_members(&[1, 3], Duration::from_secs(20))
         .await
         .unwrap();
@@ -87,6 +103,6 @@ async fn t40_lab_up_kill_start_down() {
 
     lab.down().unwrap();
     for k in 1..=3 {
-        assert_eq!(processes_of(&lab, k), 0, "node{k} stopped");
+        assert_eq!(processes_of(lab, k), 0, "node{k} stopped");
     }
 }
