@@ -44,6 +44,10 @@ pub enum CibError {
     FeatureSetTooNew(String),
     /// The operation is not supported here (`EPROTONOSUPPORT`).
     NotSupported,
+    /// The request is too large to send to the other nodes (`EMSGSIZE`).
+    MessageTooLong,
+    /// The request was not carried out in time (`ETIME`).
+    Timeout,
 }
 
 impl CibError {
@@ -64,6 +68,8 @@ impl CibError {
             CibError::DiffResync => PcmkRc::DiffResync.code(),
             CibError::BadPatch(_) => PcmkRc::BadXmlPatch.code(),
             CibError::FeatureSetTooNew(_) | CibError::NotSupported => Errno::EPROTONOSUPPORT as i32,
+            CibError::MessageTooLong => Errno::EMSGSIZE as i32,
+            CibError::Timeout => Errno::ETIME as i32,
         }
     }
 

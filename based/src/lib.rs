@@ -9,6 +9,7 @@ pub mod acl;
 pub mod changes;
 pub mod cib;
 pub mod client;
+pub mod cluster;
 pub mod daemon;
 pub mod error;
 pub mod file;

@@ -78,15 +78,6 @@ fn main() -> ExitCode {
         return CrmExit::OK.into();
     }
     init_logging(args.verbose);
-    let node = daemon::node_name(None);
-    let root = tracing::info_span!("pacemaker-based", node = %node);
-    let opts = Options {
-        stand_alone: args.stand_alone,
-        cib_root: args.cib_root,
-        disk_writes: !args.no_disk_writes,
-        max_request_bytes: args.max_request_bytes,
-        node: Some(node),
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -97,6 +88,19 @@ fn main() -> ExitCode {
             eprintln!("pacemaker-based: cannot start the runtime: {e}");
             return CrmExit::OsErr.into();
         }
+    };
+    let node = if args.stand_alone {
+        daemon::node_name(None)
+    } else {
+        runtime.block_on(daemon::cluster_node_name())
+    };
+    let root = tracing::info_span!("pacemaker-based", node = %node);
+    let opts = Options {
+        stand_alone: args.stand_alone,
+        cib_root: args.cib_root,
+        disk_writes: !args.no_disk_writes,
+        max_request_bytes: args.max_request_bytes,
+        node: Some(node),
     };
     match runtime.block_on(daemon::run(opts, root.clone())) {
         Ok(()) => CrmExit::OK.into(),

@@ -10,7 +10,8 @@ use pcmk_proto::cib as pb;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use crate::acl;
-use crate::cib::{Cib, Context, Outcome};
+use crate::cib::{Change, Cib, Context, Outcome};
+use crate::cluster::{Applied, Cluster, Effect, Input, Member, Replica, Write};
 use crate::error::{CibError, Failure};
 use crate::file::SystemGroups;
 use crate::notes::{Level, Note, Sink};
@@ -40,6 +41,8 @@ pub enum Msg {
         /// Where the receiver (and baseline) go.
         reply: oneshot::Sender<(Option<String>, broadcast::Receiver<Arc<pb::CibEvent>>)>,
     },
+    /// Something happened in the CPG group (cluster mode).
+    Cluster(Input),
     /// The writer finished a write.
     Written(Result<String, String>),
     /// Write what is pending, then stop.
@@ -63,8 +66,33 @@ enum Disk {
     Busy { tx: WriterTx, pending: bool },
 }
 
+/// A client waiting for its write to come back in the agreed order.
+struct Waiting {
+    format: pb::OutputFormat,
+    span: tracing::Span,
+    reply: oneshot::Sender<pb::CibReply>,
+}
+
+/// The cluster side of the actor: the core and the way out to the group.
+struct Link {
+    core: Cluster,
+    mcast: mpsc::UnboundedSender<Vec<u8>>,
+    waiting: std::collections::HashMap<u64, Waiting>,
+    next_call: u64,
+}
+
+/// How the actor takes part in a cluster.
+pub struct ClusterSetup {
+    /// This process in the `cib` group.
+    pub me: Member,
+    /// Where messages to multicast go (in order).
+    pub mcast: mpsc::UnboundedSender<Vec<u8>>,
+}
+
 struct Actor {
     cib: Cib,
+    /// The cluster, unless stand-alone.
+    link: Option<Link>,
     /// Why changes are refused (the CIB loaded did not validate).
     refused: Option<CibError>,
     events: broadcast::Sender<Arc<pb::CibEvent>>,
@@ -119,26 +147,35 @@ impl Actor {
             && !acl::enabled(self.cib.doc(), req.user.as_deref())
     }
 
-    fn perform(&mut self, mut req: Request, format: pb::OutputFormat) -> pb::CibReply {
+    /// Carries out a request here, or gives it back when it must go
+    /// through the cluster.
+    fn perform(
+        &mut self,
+        mut req: Request,
+        format: pb::OutputFormat,
+    ) -> Result<pb::CibReply, Box<Request>> {
         req.origin = Some(self.node.clone());
         if req.op.modifies() {
             self.whole = None;
             if let Some(e) = &self.refused {
-                return failure_reply(Failure::new(e.clone()), format, &self.cib);
+                return Ok(failure_reply(Failure::new(e.clone()), format, &self.cib));
             }
+        }
+        if req.op.modifies() && !req.options.dry_run && self.link.is_some() {
+            return Err(Box::new(req));
         }
         let whole = self.reads_whole(&req);
         if whole {
             if let Some((f, text)) = &self.whole {
                 if *f == format {
-                    return pb::CibReply {
+                    return Ok(pb::CibReply {
                         exit_code: 0,
                         error: String::new(),
                         output: text.clone(),
                         version: Some(version_to_wire(self.cib.version())),
                         details: Vec::new(),
                         schema_unchanged: false,
-                    };
+                    });
                 }
             }
         }
@@ -146,22 +183,38 @@ impl Actor {
         if whole && reply.exit_code == 0 {
             self.whole = Some((format, reply.output.clone()));
         }
-        reply
+        Ok(reply)
     }
 
     fn perform_uncached(&mut self, req: Request, format: pb::OutputFormat) -> pb::CibReply {
         let ctx = self.context();
-        let result = self.cib.perform(&req, &ctx);
-        match result {
-            Ok(Outcome {
-                output,
-                change,
-                notes,
-            }) => {
-                log_notes(&notes);
+        let result = self.cib.perform(&req, &ctx).map(
+            |Outcome {
+                 output,
+                 change,
+                 notes,
+             }| {
                 let output = output.map(|o| format_xml(&o, format)).unwrap_or_default();
+                (output, change, notes)
+            },
+        );
+        self.conclude(&req, result, format)
+    }
+
+    /// Logs the result of a request, publishes and schedules for writing
+    /// its change, and makes the reply.
+    fn conclude(
+        &mut self,
+        req: &Request,
+        result: Result<(String, Option<Change>, Vec<Note>), Failure>,
+        format: pb::OutputFormat,
+    ) -> pb::CibReply {
+        match result {
+            Ok((output, change, notes)) => {
+                log_notes(&notes);
                 let schema_unchanged = req.op == Operation::Upgrade && change.is_none();
                 if let Some(change) = change {
+                    self.whole = None;
                     tracing::info!(
                         version = %change.version,
                         config_changed = change.config_changed,
@@ -200,8 +253,7 @@ impl Actor {
             }
             Err(f) => {
                 log_notes(&f.notes);
-                let level_warn = req.op.modifies();
-                if level_warn {
+                if req.op.modifies() {
                     tracing::warn!(
                         rc = f.error.rc(),
                         "Completed {} operation: {}",
@@ -220,6 +272,126 @@ impl Actor {
                     tracing::info!("{d}");
                 }
                 failure_reply(f, format, &self.cib)
+            }
+        }
+    }
+
+    /// Sends a write to the group; the client is answered when it comes
+    /// back in the agreed order.
+    fn submit(
+        &mut self,
+        req: Request,
+        format: pb::OutputFormat,
+        span: tracing::Span,
+        reply: oneshot::Sender<pb::CibReply>,
+    ) {
+        let Some(link) = self.link.as_mut() else {
+            return;
+        };
+        link.next_call += 1;
+        let call_id = link.next_call;
+        link.waiting.insert(
+            call_id,
+            Waiting {
+                format,
+                span,
+                reply,
+            },
+        );
+        let write = Write {
+            call_id,
+            request: req,
+            last_written: now_text(),
+        };
+        self.cluster_input(Input::Local(write));
+    }
+
+    /// Feeds the cluster core and carries out its effects.
+    fn cluster_input(&mut self, input: Input) {
+        let Some(link) = self.link.as_mut() else {
+            return;
+        };
+        let mut replica = Replica {
+            cib: &mut self.cib,
+            refused: &mut self.refused,
+            groups: &SystemGroups,
+        };
+        let effects = link.core.handle(&mut replica, input);
+        for e in effects {
+            self.cluster_effect(e);
+        }
+    }
+
+    fn cluster_effect(&mut self, effect: Effect) {
+        match effect {
+            Effect::Mcast(bytes) => {
+                if let Some(link) = &self.link {
+                    if link.mcast.send(bytes).is_err() {
+                        tracing::error!("Cannot send to the cib group: the cluster link is gone");
+                    }
+                }
+            }
+            Effect::Applied {
+                ours,
+                request,
+                result,
+            } => {
+                let waiting = ours.and_then(|id| self.link.as_mut()?.waiting.remove(&id));
+                let format = waiting
+                    .as_ref()
+                    .map_or(pb::OutputFormat::Compact, |w| w.format);
+                let result = result.map(
+                    |Applied {
+                         output,
+                         change,
+                         notes,
+                     }| {
+                        let text = match (&waiting, output) {
+                            (Some(_), Some(o)) => format_xml(&o, format),
+                            _ => String::new(),
+                        };
+                        (text, change, notes)
+                    },
+                );
+                match waiting {
+                    Some(w) => {
+                        let r = {
+                            let _s = w.span.enter();
+                            self.conclude(&request, result, format)
+                        };
+                        // The client may be gone; nothing to do then.
+                        let _ = w.reply.send(r);
+                    }
+                    None => {
+                        let span = tracing::info_span!(
+                            "peer_request",
+                            op = request.op.name(),
+                            origin = request.origin.as_deref().unwrap_or(""),
+                            client = request.client_name.as_deref().unwrap_or(""),
+                        );
+                        let _s = span.enter();
+                        self.conclude(&request, result, format);
+                    }
+                }
+            }
+            Effect::Replaced { patchset, version } => {
+                self.whole = None;
+                if let Some(p) = patchset {
+                    let event = pb::CibEvent {
+                        op: "cib_replace".to_string(),
+                        patchset: p.to_compact(),
+                        version: Some(version_to_wire(version)),
+                        config_changed: true,
+                        client_name: "pacemaker-based".to_string(),
+                        user: String::new(),
+                        cib: String::new(),
+                    };
+                    let _ = self.events.send(Arc::new(event));
+                }
+                self.schedule_write();
+            }
+            Effect::Synced { version } => {
+                tracing::debug!(%version, "Writes resume");
             }
         }
     }
@@ -293,7 +465,8 @@ pub struct Handle {
     pub tx: mpsc::UnboundedSender<Msg>,
 }
 
-/// Starts the actor thread (and the writer, when `store` is given).
+/// Starts the actor thread (and the writer, when `store` is given);
+/// with `cluster`, writes go through the CPG group.
 pub fn spawn(
     cib: Cib,
     refused: Option<CibError>,
@@ -301,6 +474,7 @@ pub fn spawn(
     node: String,
     span: tracing::Span,
     write_at_start: bool,
+    cluster: Option<ClusterSetup>,
 ) -> std::io::Result<(Handle, thread::JoinHandle<()>)> {
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let disk = match store {
@@ -308,8 +482,15 @@ pub fn spawn(
         None => Disk::Off,
     };
     let (events, _) = broadcast::channel(1024);
+    let link = cluster.map(|c| Link {
+        core: Cluster::new(c.me),
+        mcast: c.mcast,
+        waiting: std::collections::HashMap::new(),
+        next_call: 0,
+    });
     let mut actor = Actor {
         cib,
+        link,
         refused,
         events,
         disk,
@@ -333,10 +514,15 @@ pub fn spawn(
                         reply,
                     } => {
                         let _s = span.enter();
-                        let r = actor.perform(*req, format);
-                        // The client may be gone; nothing to do then.
-                        let _ = reply.send(r);
+                        match actor.perform(*req, format) {
+                            // The client may be gone; nothing to do then.
+                            Ok(r) => {
+                                let _ = reply.send(r);
+                            }
+                            Err(req) => actor.submit(*req, format, span.clone(), reply),
+                        }
                     }
+                    Msg::Cluster(input) => actor.cluster_input(input),
                     Msg::Subscribe { initial, reply } => {
                         let baseline = initial.then(|| actor.cib.doc().to_compact());
                         let _ = reply.send((baseline, actor.events.subscribe()));

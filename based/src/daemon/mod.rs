@@ -8,6 +8,7 @@
 //! ```
 
 mod actor;
+mod cpg;
 mod service;
 mod user;
 mod writer;
@@ -25,6 +26,7 @@ use crate::error::CibError;
 use crate::store::{Source, Store};
 
 pub use actor::{log_notes, now_text};
+pub use cpg::{CpgError, GROUP as CPG_GROUP};
 pub use user::acl_user;
 
 /// Default limit on the size of one request (64 MiB).
@@ -33,7 +35,7 @@ pub const DEFAULT_MAX_REQUEST_BYTES: usize = 64 << 20;
 /// How the daemon runs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Run without a cluster (the only mode so far).
+    /// Run without a cluster; otherwise join the CPG group `cib`.
     pub stand_alone: bool,
     /// Directory of `cib.xml` (default: `cib` in the state directory).
     pub cib_root: Option<PathBuf>,
@@ -75,6 +77,29 @@ pub enum DaemonError {
     /// The server failed.
     #[error("serving the CIB API failed: {0}")]
     Serve(#[from] tonic::transport::Error),
+    /// The cluster could not be joined.
+    #[error(transparent)]
+    Cpg(#[from] CpgError),
+    /// The cluster layer went away.
+    #[error("Lost connection to the cluster layer: {0}")]
+    ClusterLost(String),
+}
+
+/// This node's name in a cluster: `PCMK_node_name`, else the name
+/// corosync gives it (its `nodelist` entry), else the host name.
+pub async fn cluster_node_name() -> String {
+    if let Some(n) = std::env::var("PCMK_node_name")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        return n;
+    }
+    if let Ok(cs) = pcmk_proto::corosync::client::Corosync::connect_default().await {
+        if let Ok((_, name)) = cs.local_node_name().await {
+            return name;
+        }
+    }
+    node_name(None)
 }
 
 /// This node's name.
@@ -128,7 +153,16 @@ async fn shutdown_signal() {
 /// Runs the daemon until SIGTERM or SIGINT.
 pub async fn run(opts: Options, root: tracing::Span) -> Result<(), DaemonError> {
     let paths = Paths::from_process();
+    let joined = if opts.stand_alone {
+        None
+    } else {
+        Some(cpg::join().await?)
+    };
     let node = node_name(opts.node.as_deref());
+    if let Some(j) = &joined {
+        let _s = root.enter();
+        tracing::info!(nodeid = j.me.nodeid, "Joined the cib group");
+    }
     let dir = opts.cib_root.clone().unwrap_or_else(|| paths.cib_dir());
     std::fs::create_dir_all(&dir).map_err(|source| DaemonError::Setup {
         what: format!("cannot create {}", dir.display()),
@@ -159,6 +193,11 @@ pub async fn run(opts: Options, root: tracing::Span) -> Result<(), DaemonError> 
         }
     };
     let write_at_start = opts.disk_writes && loaded.source != Source::Current;
+    let (mcast_tx, mcast_rx) = tokio::sync::mpsc::unbounded_channel();
+    let cluster = joined.as_ref().map(|j| actor::ClusterSetup {
+        me: j.me,
+        mcast: mcast_tx,
+    });
     let (handle, join) = actor::spawn(
         cib,
         refused,
@@ -166,11 +205,29 @@ pub async fn run(opts: Options, root: tracing::Span) -> Result<(), DaemonError> 
         node.clone(),
         root.clone(),
         write_at_start,
+        cluster,
     )
     .map_err(|source| DaemonError::Setup {
         what: "cannot start the CIB threads".to_string(),
         source,
     })?;
+    let (lost_tx, lost_rx) = oneshot::channel::<String>();
+    match joined {
+        Some(j) => cpg::spawn(j.group, handle.tx.clone(), mcast_rx, lost_tx, root.clone()),
+        None => drop(lost_tx),
+    }
+    let lost = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let lost_slot = lost.clone();
+    let stop = async move {
+        tokio::select! {
+            () = shutdown_signal() => {}
+            Ok(why) = lost_rx => {
+                if let Ok(mut slot) = lost_slot.lock() {
+                    *slot = Some(why);
+                }
+            }
+        }
+    };
 
     let socket = paths.socket("based");
     let listener = uds::bind(&socket, 0o660)?;
@@ -188,7 +245,7 @@ pub async fn run(opts: Options, root: tracing::Span) -> Result<(), DaemonError> 
         .http2_keepalive_interval(Some(Duration::from_secs(30)))
         .http2_keepalive_timeout(Some(Duration::from_secs(20)))
         .add_service(server)
-        .serve_with_incoming_shutdown(uds::incoming(listener), shutdown_signal())
+        .serve_with_incoming_shutdown(uds::incoming(listener), stop)
         .await;
 
     let (done_tx, done_rx) = oneshot::channel();
@@ -200,5 +257,9 @@ pub async fn run(opts: Options, root: tracing::Span) -> Result<(), DaemonError> 
     let _ = std::fs::remove_file(&socket);
     let _s = root.enter();
     tracing::info!("pacemaker-based stopped");
-    served.map_err(DaemonError::from)
+    served.map_err(DaemonError::from)?;
+    match lost.lock().ok().and_then(|mut l| l.take()) {
+        Some(why) => Err(DaemonError::ClusterLost(why)),
+        None => Ok(()),
+    }
 }
