@@ -115,6 +115,23 @@ where
     }
 }
 
+/// The nodes whose attribute manager says, last, that it is the writer
+/// (from each node's log).
+fn writers_by_log(lab: &Lab, nodes: &[u32]) -> Vec<u32> {
+    nodes
+        .iter()
+        .copied()
+        .filter(|&k| {
+            let log =
+                std::fs::read_to_string(lab.node_dir(k).join("pacemaker.log")).unwrap_or_default();
+            log.lines()
+                .filter(|l| l.contains("pacemaker-attrd") && l.contains("attribute writer"))
+                .last()
+                .is_some_and(|l| l.contains("Recorded local node as attribute writer"))
+        })
+        .collect()
+}
+
 /// The node whose CIB holds `name` for node id `id` with `value`.
 async fn writer_of(lab: &Lab, nodes: &[u32], name: &str, id: &str, value: &str) -> Vec<u32> {
     let mut out = Vec::new();
@@ -232,9 +249,19 @@ async fn t20_attributes_are_shared_written_once_and_resynced() {
         .await;
     }
 
+    // Exactly one attribute manager is the writer.
+    let by_log = eventually("one writer", Duration::from_secs(10), || async move {
+        match writers_by_log(lab, &all)[..] {
+            [w] => Ok(w),
+            ref v => Err(format!("writers {v:?}")),
+        }
+    })
+    .await;
+    eprintln!("the writer is node{by_log}");
+
     // The writer dies: the others elect a new one, which writes every
     // value into its CIB.
-    let old = writer[0];
+    let old = by_log;
     lab.kill_daemon(old, "pacemaker-attrd").unwrap();
     let rest: Vec<u32> = all.iter().copied().filter(|&k| k != old).collect();
     let killed = Instant::now();
@@ -254,9 +281,20 @@ async fn t20_attributes_are_shared_written_once_and_resynced() {
     })
     .await;
     eprintln!(
-        "new writer {new_writer:?} wrote after {} ms",
+        "CIB(s) {new_writer:?} hold the new value {} ms after the kill",
         killed.elapsed().as_millis()
     );
+    let elected = eventually("one new writer", Duration::from_secs(10), || {
+        let rest = rest.clone();
+        async move {
+            match writers_by_log(lab, &rest)[..] {
+                [w] => Ok(w),
+                ref v => Err(format!("writers {v:?}")),
+            }
+        }
+    })
+    .await;
+    eprintln!("the new writer is node{elected}");
     for &k in &new_writer {
         let doc = cib(lab, k).await;
         assert_eq!(
@@ -375,4 +413,7 @@ async fn t20_attributes_are_shared_written_once_and_resynced() {
         "values of the lost node dropped after {} ms",
         left.elapsed().as_millis()
     );
+    // The writer also asks the CIB to erase them, by the node_state's
+    // uname as Pacemaker does: that needs the controller, which writes
+    // node_state entries with their uname (attrd writes only the id).
 }
