@@ -125,8 +125,7 @@ fn writers_by_log(lab: &Lab, nodes: &[u32]) -> Vec<u32> {
             let log =
                 std::fs::read_to_string(lab.node_dir(k).join("pacemaker.log")).unwrap_or_default();
             log.lines()
-                .filter(|l| l.contains("pacemaker-attrd") && l.contains("attribute writer"))
-                .last()
+                .rfind(|l| l.contains("pacemaker-attrd") && l.contains("attribute writer"))
                 .is_some_and(|l| l.contains("Recorded local node as attribute writer"))
         })
         .collect()
