@@ -432,3 +432,31 @@ fn spawn(
     });
     Ok(pid)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn daemon_folder_choice() {
+        let d = tempfile::tempdir().unwrap();
+        let exe = d.path().join("pacemakerd");
+        // An explicit folder wins.
+        assert_eq!(
+            daemon_dir(Some("/opt/pcmk"), Some(&exe)),
+            PathBuf::from("/opt/pcmk")
+        );
+        // A folder without subdaemons is not taken.
+        assert_eq!(
+            daemon_dir(None, Some(&exe)),
+            PathBuf::from(DEFAULT_DAEMON_DIR)
+        );
+        assert_eq!(absent_daemons(d.path()).len(), CHILDREN.len());
+        // With one of them next to pacemakerd, that folder is used.
+        std::fs::write(d.path().join("pacemaker-based"), "").unwrap();
+        assert_eq!(daemon_dir(None, Some(&exe)), d.path());
+        let absent = absent_daemons(d.path());
+        assert_eq!(absent.len(), CHILDREN.len() - 1);
+        assert!(!absent.contains(&"pacemaker-based".to_string()));
+    }
+}
