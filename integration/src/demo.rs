@@ -72,6 +72,28 @@ pub async fn configure(lab: &Lab, k: u32) -> Result<()> {
     Ok(())
 }
 
+/// Whether node `k`'s CIB holds the demo's resource within `within`.
+async fn has_resource(lab: &Lab, k: u32, within: Duration) -> bool {
+    let sock = lab.node_dir(k).join("run").join("based.sock");
+    let end = Instant::now() + within;
+    loop {
+        if let Ok(mut c) = CibClient::connect(&sock).await {
+            if let Ok(doc) = c.query_xml(Target::All).await {
+                if doc
+                    .descendants()
+                    .any(|e| e.name == "primitive" && e.id() == Some(RESOURCE))
+                {
+                    return true;
+                }
+            }
+        }
+        if Instant::now() > end {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn show(lab: &Lab, k: u32, title: &str) {
     println!("\n=== {title} (crm_mon -1 on node{k}) ===");
     if !lab.bin_dir.join("crm_mon").exists() {
@@ -119,10 +141,13 @@ async fn demo(lab: &Lab) -> Result<()> {
     );
     let all = [1, 2, 3];
     configure(lab, 1).await?;
-    // Until the CIB is replicated between nodes, give every node the
-    // configuration.
+    // The CIB managers replicate it; one that does not get it gets it
+    // directly.
     for k in [2, 3] {
-        configure(lab, k).await?;
+        if !has_resource(lab, k, Duration::from_secs(5)).await {
+            println!("node{k}'s CIB did not receive the change: configuring it directly");
+            configure(lab, k).await?;
+        }
     }
     println!("Configured resource {RESOURCE} (ocf:pcmk-lab:Dummy), stonith-enabled=false");
     let Some((dc, at)) = t.dc else {

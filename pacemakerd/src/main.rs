@@ -137,6 +137,9 @@ fn main() -> ExitCode {
             verbose: args.verbose,
         },
     );
+    if let Some(node) = opts.get("node_name") {
+        logging::set_node(node);
+    }
     for dir in [&paths.run_dir, &paths.state_dir] {
         if let Err(e) = pcmk_common::daemon::account::ensure_cluster_dir(dir, 0o750) {
             tracing::error!(
