@@ -199,6 +199,9 @@ pub fn run(dir: &Path, port: u16) -> Result<u8> {
         .build()
         .context("cannot start the runtime")?;
     let result = rt.block_on(demo(&lab));
+    // Closes the runtime's connections to the daemons, which would
+    // otherwise hold up their graceful shutdown.
+    drop(rt);
     println!("\nStopping the lab (files stay in {})", dir.display());
     lab.down()?;
     result.map(|()| 0)
