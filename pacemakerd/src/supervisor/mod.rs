@@ -9,9 +9,7 @@
 //! cluster is down, and is started again when it returns. On shutdown
 //! (SIGTERM, or a request), the subdaemons stop one at a time in reverse
 //! order; those before the controller are forced after 3 minutes.
-//!
-//! Deviation: a subdaemon that exhausts its respawns is treated like a
-//! fatal exit (the node leaves the cluster) rather than left down.
+//! A subdaemon that exhausts its respawns is left down, as in Pacemaker.
 
 mod children;
 
@@ -421,14 +419,9 @@ impl Supervisor {
         c.respawn_count += 1;
         let name = c.spec.name;
         if c.respawn_count > max && c.respawn {
+            // Pacemaker leaves it down; the rest of the node goes on.
             tracing::error!("Subdaemon {name} exceeded maximum respawn count");
             c.respawn = false;
-            if !self.shutting_down {
-                tracing::error!("Shutting cluster down because {name} cannot be kept running");
-                self.fatal = true;
-                self.shutdown();
-                return;
-            }
         }
         let c = &mut self.children[i];
         if self.shutting_down {

@@ -152,7 +152,7 @@ fn shutdown_is_reverse_order_with_escalation_before_the_controller() {
 }
 
 #[test]
-fn respawn_limit_makes_the_node_leave() {
+fn respawn_limit_leaves_the_subdaemon_down() {
     let mut s = Supervisor::new(SupervisorConfig {
         max_respawn: 3,
         fail_fast: false,
@@ -184,9 +184,26 @@ fn respawn_limit_makes_the_node_leave() {
         pid,
         status: ExitStatus::Code(1),
     });
-    assert!(s.fatal());
-    assert_eq!(s.state(), PcmkdState::ShuttingDown);
+    // Left down; the node goes on.
+    assert!(!s.fatal());
+    assert_eq!(s.state(), PcmkdState::Running);
     assert!(spawns(&s.take_commands()).is_empty());
+    assert!(!s.children()[2].respawn && s.children()[2].pid.is_none());
+    // The others are still respawned.
+    s.handle(Event::Exited {
+        child: 3,
+        pid: 103,
+        status: ExitStatus::Code(1),
+    });
+    assert_eq!(spawns(&s.take_commands()), vec![3]);
+    // And shutdown completes without it.
+    s.handle(Event::Spawned { child: 3, pid: 400 });
+    s.handle(Event::Shutdown);
+    assert!(
+        s.take_commands()
+            .iter()
+            .all(|c| !matches!(c, Command::Signal { child: 2, .. }))
+    );
 }
 
 #[test]
