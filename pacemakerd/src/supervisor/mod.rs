@@ -10,6 +10,11 @@
 //! (SIGTERM, or a request), the subdaemons stop one at a time in reverse
 //! order; those before the controller are forced after 3 minutes.
 //! A subdaemon that exhausts its respawns is left down, as in Pacemaker.
+//!
+//! Deviation: a subdaemon whose executable is not installed
+//! ([`SupervisorConfig::absent`]) is not started and the others run
+//! without it, where Pacemaker's exec failure is fatal (this lets a node
+//! run while parts of pacemaker-rs are still being written).
 
 mod children;
 
