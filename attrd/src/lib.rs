@@ -13,6 +13,7 @@
 //! [`core::Command`]s: `Send` over CPG `attrd`, `StartTimer`/`StopTimer`
 //! with tokio, and `Cib` with based's API (a transaction per attribute,
 //! applied as the given user when one is set), answering with
-//! `Event::CibReply` when a call id is given.
+//! `Event::CibReply` when a call id is given. [`daemon`] is that shell.
 
 pub mod core;
+pub mod daemon;

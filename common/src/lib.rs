@@ -6,6 +6,7 @@
 //! the cluster options table.
 
 pub mod cib;
+pub mod daemon;
 pub mod exit;
 pub mod iso8601;
 pub mod options;

@@ -2,11 +2,13 @@
 //!
 //! Layout of a lab folder: `lab.conf` (node count and port), then per node
 //! `nodeK/` with `corosync.conf`, `run/` (sockets, `COROSYNC_RUN_DIR` and
-//! `PCMK_run_dir`), `state/`, `corosync.log` and `corosync.pid`; one
-//! `authkey` shared by all. Node K has nodeid K, name `nodeK` and address
-//! 127.0.0.K. Partitions are made with policy routing rules
-//! (`ip rule ... blackhole`) between the nodes' addresses, which needs
-//! root and iproute2.
+//! `PCMK_run_dir`), `state/`, `corosync.log` and `corosync.pid`, and with
+//! the Pacemaker layer ([`crate::stack`]) `pacemaker.log` (every daemon's
+//! log) and `pacemakerd.pid`; one `authkey` shared by all, and `daemons/`
+//! (the subdaemons pacemakerd runs) and `ocf/` (the lab's OCF agents).
+//! Node K has nodeid K, name `nodeK` and address 127.0.0.K. Partitions
+//! are made with policy routing rules (`ip rule ... blackhole`) between
+//! the nodes' addresses, which needs root and iproute2.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -161,7 +163,7 @@ impl Lab {
                 self.addr(n)
             ));
         }
-        s.push_str("}\n\nquorum {\n    provider: corosync_votequorum\n}\n\nlogging {\n    to_stderr: yes\n    timestamp: on\n}\n");
+        s.push_str("}\n\nquorum {\n    provider: corosync_votequorum\n}\n\n# The Pacemaker daemons run as hacluster:haclient when started by root.\nuidgid {\n    gid: haclient\n}\n\nlogging {\n    to_stderr: yes\n    timestamp: on\n}\n");
         s
     }
 
@@ -186,6 +188,156 @@ impl Lab {
         ]
     }
 
+    /// Environment for the Pacemaker daemons of node `k`: the tools'
+    /// environment, the node's name, and logging into the node's folder
+    /// (never the host's syslog or log files).
+    pub fn daemon_env(&self, k: u32) -> Vec<(String, PathBuf)> {
+        let nd = self.node_dir(k);
+        let mut env = self.env(k);
+        env.push(("PCMK_node_name".into(), PathBuf::from(format!("node{k}"))));
+        env.push(("PCMK_logfile".into(), nd.join("pacemaker.log")));
+        env.push(("PCMK_logfacility".into(), PathBuf::from("none")));
+        let daemons = self.daemon_dir();
+        env.push((
+            "PCMK_daemon_dir".into(),
+            if daemons.exists() {
+                daemons
+            } else {
+                self.bin_dir.clone()
+            },
+        ));
+        env.push(("OCF_ROOT".into(), self.ocf_root()));
+        env
+    }
+
+    fn daemon_pid_file(&self, k: u32, daemon: &str) -> PathBuf {
+        self.node_dir(k).join(format!("{daemon}.pid"))
+    }
+
+    /// The pid of daemon `daemon` (a binary name) on node `k`, if it runs.
+    pub fn daemon_pid(&self, k: u32, daemon: &str) -> Option<i32> {
+        let pid: i32 = std::fs::read_to_string(self.daemon_pid_file(k, daemon))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()?;
+        process_alive(pid).then_some(pid)
+    }
+
+    /// Starts the project's binary `daemon` with `args` on node `k`, in
+    /// the background, its output appended to `<daemon>.log` in the
+    /// node's folder.
+    pub fn start_daemon(&self, k: u32, daemon: &str, args: &[&str]) -> Result<()> {
+        if self.daemon_pid(k, daemon).is_some() {
+            return Ok(());
+        }
+        let nd = self.node_dir(k);
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(nd.join(format!("{daemon}.log")))?;
+        let path = self.bin_dir.join(daemon);
+        let mut cmd = Command::new(&path);
+        cmd.args(args);
+        for (k, v) in self.daemon_env(k) {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("cannot start {}", path.display()))?;
+        std::fs::write(self.daemon_pid_file(k, daemon), format!("{}\n", child.id()))?;
+        std::mem::forget(child);
+        Ok(())
+    }
+
+    /// Sends `sig` to daemon `daemon` of node `k`.
+    pub fn signal_daemon(&self, k: u32, daemon: &str, sig: nix::sys::signal::Signal) -> Result<()> {
+        let pid = self
+            .daemon_pid(k, daemon)
+            .ok_or_else(|| anyhow!("{daemon} is not running on node {k}"))?;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig)?;
+        Ok(())
+    }
+
+    /// Stops daemon `daemon` of node `k` (SIGTERM, SIGKILL after 10 s).
+    pub fn stop_daemon(&self, k: u32, daemon: &str) -> Result<()> {
+        if self.daemon_pid(k, daemon).is_none() {
+            return Ok(());
+        }
+        self.signal_daemon(k, daemon, nix::sys::signal::Signal::SIGTERM)?;
+        if !self.wait_daemon_gone(k, daemon, Duration::from_secs(10)) {
+            let _ = self.signal_daemon(k, daemon, nix::sys::signal::Signal::SIGKILL);
+            self.wait_daemon_gone(k, daemon, Duration::from_secs(5));
+        }
+        Ok(())
+    }
+
+    /// Kills daemon `daemon` of node `k` with SIGKILL.
+    pub fn kill_daemon(&self, k: u32, daemon: &str) -> Result<()> {
+        self.signal_daemon(k, daemon, nix::sys::signal::Signal::SIGKILL)?;
+        self.wait_daemon_gone(k, daemon, Duration::from_secs(5));
+        Ok(())
+    }
+
+    /// Waits until daemon `daemon` of node `k` has exited.
+    pub fn wait_daemon_gone(&self, k: u32, daemon: &str, within: Duration) -> bool {
+        let end = Instant::now() + within;
+        while Instant::now() < end {
+            let _ = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            if self.daemon_pid(k, daemon).is_none() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    /// Every daemon of node `k` the lab started (by its pid files), in
+    /// start order.
+    pub fn daemons(&self, k: u32) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(self.node_dir(k)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = rd
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_suffix(".pid")
+                    .filter(|n| *n != "corosync")
+                    .map(str::to_string)
+            })
+            .collect();
+        // In start order (Pacemaker's, pacemakerd last), so that stopping
+        // in reverse stops a daemon before those it uses.
+        let rank = |d: &str| {
+            crate::stack::DAEMONS
+                .iter()
+                .position(|x| *x == d)
+                .unwrap_or(crate::stack::DAEMONS.len())
+        };
+        out.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.cmp(b)));
+        out
+    }
+
+    /// Waits until the socket of daemon `ipc` (`based`, `attrd`) on node
+    /// `k` accepts connections.
+    pub async fn wait_socket(&self, k: u32, ipc: &str, within: Duration) -> Result<()> {
+        let sock = self.node_dir(k).join("run").join(format!("{ipc}.sock"));
+        let end = Instant::now() + within;
+        loop {
+            if tokio::net::UnixStream::connect(&sock).await.is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > end {
+                bail!("{} did not answer within {within:?}", sock.display());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     fn pid_file(&self, k: u32) -> PathBuf {
         self.node_dir(k).join("corosync.pid")
     }
@@ -197,10 +349,7 @@ impl Lab {
             .trim()
             .parse()
             .ok()?;
-        let alive = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
-            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
-                .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"));
-        alive.then_some(pid)
+        process_alive(pid).then_some(pid)
     }
 
     /// Starts node `k` in the background.
@@ -283,6 +432,10 @@ impl Lab {
     /// Stops everything the lab started and removes its partition rules.
     pub fn down(&self) -> Result<()> {
         for k in 1..=self.nodes {
+            for d in self.daemons(k).into_iter().rev() {
+                self.stop_daemon(k, &d)?;
+            }
+            self.sweep(k);
             self.stop(k)?;
         }
         if is_root() {
@@ -436,6 +589,13 @@ impl Lab {
         }
         Ok(())
     }
+}
+
+/// Whether process `pid` exists and is not a zombie.
+fn process_alive(pid: i32) -> bool {
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"))
 }
 
 fn run_ip(args: &[String]) -> Result<()> {

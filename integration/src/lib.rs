@@ -2,6 +2,9 @@
 //!
 //! [`lab::Lab`] writes each node's corosync.conf and authkey into a folder,
 //! starts the real `corosync` binaries on 127.0.0.K, and injects faults
-//! (kill, stop, partition). The `pcmk-lab` binary is its command line.
+//! (kill, stop, partition); [`stack`] runs pacemakerd and the Pacemaker
+//! daemons on each node. The `pcmk-lab` binary is its command line.
 
+pub mod demo;
 pub mod lab;
+pub mod stack;

@@ -3,8 +3,9 @@
 //! [`supervisor`] holds the sans-IO supervision logic (the children table,
 //! respawns, fatal exits, shutdown order, state); [`env`](mod@env) reads
 //! Pacemaker's environment options; [`shell`] runs real processes with
-//! tokio; [`features`] is what `pacemakerd --features` prints.
+//! tokio; [`cluster`] waits for and follows corosync; [`features`] is what `pacemakerd --features` prints.
 
+pub mod cluster;
 pub mod env;
 pub mod features;
 pub mod shell;

@@ -1,13 +1,13 @@
 //! `pacemakerd`: starts and watches the Pacemaker daemons.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
+use pcmk_common::daemon::logging::{self, LogRequest};
 use pcmk_common::exit::CrmExit;
 use pcmk_common::paths::{Paths, ProcessEnv};
 use pcmk_pacemakerd::env::Options;
-use pcmk_pacemakerd::shell::{DEFAULT_DAEMON_DIR, ShellConfig, run};
+use pcmk_pacemakerd::shell::{ShellConfig, absent_daemons, daemon_dir, run};
 use pcmk_pacemakerd::supervisor::{MAX_RESPAWN, SupervisorConfig};
 
 /// Start and manage the Pacemaker cluster daemons.
@@ -38,38 +38,6 @@ struct Args {
     /// Specify output format as one of: text (default), xml
     #[arg(long = "output-as", value_name = "FORMAT", default_value = "text")]
     output_as: String,
-}
-
-fn init_logging(opts: &Options, verbose: u8) {
-    let log = opts.logging();
-    let level = if verbose > 0 {
-        "debug"
-    } else {
-        log.filter_for("pacemakerd")
-    };
-    let filter = tracing_subscriber::EnvFilter::new(level);
-    let file = log.logfile.as_ref().filter(|_| !log.stderr).and_then(|p| {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(p)
-            .ok()
-    });
-    match file {
-        Some(f) => {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter)
-                .with_ansi(false)
-                .with_writer(std::sync::Mutex::new(f))
-                .try_init();
-        }
-        None => {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter)
-                .with_writer(std::io::stderr)
-                .try_init();
-        }
-    }
 }
 
 fn features(output_as: &str) -> CrmExit {
@@ -148,8 +116,40 @@ fn main() -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let opts = Options::from_system(&ProcessEnv);
-    init_logging(&opts, args.verbose);
     let paths = Paths::from_process();
+    if args.shutdown {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("pacemakerd: cannot start: {e}");
+                return ExitCode::from(CrmExit::OsErr.code());
+            }
+        };
+        return ExitCode::from(runtime.block_on(request_shutdown(&paths)).code());
+    }
+    logging::init(
+        &opts,
+        &LogRequest {
+            daemon: "pacemakerd".into(),
+            verbose: args.verbose,
+        },
+    );
+    if let Some(node) = opts.get("node_name") {
+        logging::set_node(node);
+    }
+    for dir in [&paths.run_dir, &paths.state_dir] {
+        if let Err(e) = pcmk_common::daemon::account::ensure_cluster_dir(dir, 0o750) {
+            tracing::error!(
+                daemon = "pacemakerd",
+                "Could not create {}: {e}",
+                dir.display()
+            );
+            return ExitCode::from(CrmExit::CantCreat.code());
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -160,32 +160,34 @@ fn main() -> ExitCode {
             return ExitCode::from(CrmExit::OsErr.code());
         }
     };
-    if args.shutdown {
-        return ExitCode::from(runtime.block_on(request_shutdown(&paths)).code());
-    }
     let mut child_env = Vec::new();
     if args.standby {
         child_env.push(("PCMK_node_start_state".to_string(), "standby".to_string()));
     }
-    let daemon_dir = opts
-        .get("daemon_dir")
-        .map_or_else(|| PathBuf::from(DEFAULT_DAEMON_DIR), PathBuf::from);
+    // OCF agents and older tools read the facility under this name.
+    if let Some(f) = opts.logging().facility {
+        child_env.push(("HA_LOGFACILITY".to_string(), f));
+    }
+    let own = std::env::current_exe().ok();
+    let daemon_dir = daemon_dir(opts.get("daemon_dir"), own.as_deref());
+    let absent = absent_daemons(&daemon_dir);
     let cfg = ShellConfig {
+        // `PCMK_cluster_type=none` (a pacemaker-rs extension): run the
+        // subdaemons without waiting for or following corosync.
+        corosync: (!opts
+            .get("cluster_type")
+            .is_some_and(|t| t.eq_ignore_ascii_case("none")))
+        .then(pcmk_proto::corosync::socket_path),
         daemon_dir,
         paths,
         ipc_check: opts
             .get("ipc_check")
             .is_none_or(|v| !matches!(v, "no" | "false" | "0" | "off")),
-        cluster_connected: true,
         supervisor: SupervisorConfig {
             max_respawn: MAX_RESPAWN,
             fail_fast: opts.enabled("fail_fast"),
+            absent,
         },
-        stop_corosync: Some(vec![
-            "corosync-cfgtool".into(),
-            "-H".into(),
-            "--force".into(),
-        ]),
         child_env,
         serve_ipc: true,
     };

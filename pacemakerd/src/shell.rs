@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +22,31 @@ use crate::supervisor::{
 /// Where subdaemons are installed by default.
 pub const DEFAULT_DAEMON_DIR: &str = "/usr/libexec/pacemaker";
 
+/// Where to find the subdaemons: `PCMK_daemon_dir` when given, else the
+/// folder of pacemakerd's own executable when it holds any of them (a
+/// build tree, or an install that keeps them together), else
+/// [`DEFAULT_DAEMON_DIR`].
+pub fn daemon_dir(configured: Option<&str>, own_exe: Option<&Path>) -> PathBuf {
+    if let Some(d) = configured {
+        return PathBuf::from(d);
+    }
+    if let Some(dir) = own_exe.and_then(Path::parent) {
+        if CHILDREN.iter().any(|c| dir.join(c.name).is_file()) {
+            return dir.to_path_buf();
+        }
+    }
+    PathBuf::from(DEFAULT_DAEMON_DIR)
+}
+
+/// The subdaemons missing from `dir` (by executable name).
+pub fn absent_daemons(dir: &Path) -> Vec<String> {
+    CHILDREN
+        .iter()
+        .filter(|c| !dir.join(c.name).is_file())
+        .map(|c| c.name.to_string())
+        .collect()
+}
+
 /// Settings of the shell.
 #[derive(Debug, Clone)]
 pub struct ShellConfig {
@@ -32,12 +57,11 @@ pub struct ShellConfig {
     /// Check liveness through each subdaemon's socket (else only the
     /// process).
     pub ipc_check: bool,
-    /// Whether the cluster layer is up.
-    pub cluster_connected: bool,
+    /// corosync's socket: wait for it before starting anything, and follow
+    /// the connection (`None`: run without a cluster layer).
+    pub corosync: Option<PathBuf>,
     /// Respawn limits and fail-fast.
     pub supervisor: SupervisorConfig,
-    /// Command that stops corosync after a fatal failure.
-    pub stop_corosync: Option<Vec<String>>,
     /// Extra environment for the subdaemons (e.g. `PCMK_node_start_state`).
     pub child_env: Vec<(String, String)>,
     /// Serve `pacemakerd.sock`.
@@ -208,10 +232,31 @@ pub async fn run(cfg: ShellConfig) -> CrmExit {
         crate::features::PACEMAKER_VERSION,
         crate::features::BUILD
     );
+    let cluster_connected = match &cfg.corosync {
+        Some(path) => match crate::cluster::wait_for_corosync(path).await {
+            Ok(cs) => {
+                crate::cluster::authorize_group(&cs).await;
+                tokio::spawn(crate::cluster::watch(path.clone(), cs, tx.clone()));
+                true
+            }
+            Err(e) => {
+                tracing::error!(daemon = "pacemakerd", "{e}");
+                let _ = stop_tx.send(());
+                if cfg.serve_ipc {
+                    let _ = std::fs::remove_file(cfg.paths.socket("pacemakerd"));
+                }
+                return CrmExit::Unavailable;
+            }
+        },
+        None => true,
+    };
+    tracing::info!(
+        daemon = "pacemakerd",
+        dir = %cfg.daemon_dir.display(),
+        "Starting the subdaemons"
+    );
     let mut pending: std::collections::VecDeque<Event> = std::collections::VecDeque::new();
-    pending.push_back(Event::Start {
-        cluster_connected: cfg.cluster_connected,
-    });
+    pending.push_back(Event::Start { cluster_connected });
     let mut pids: BTreeMap<usize, u32> = BTreeMap::new();
     let code = loop {
         let ev = match pending.pop_front() {
@@ -313,20 +358,29 @@ async fn command(
             None
         }
         Command::StopCorosync => {
-            if let Some(argv) = &cfg.stop_corosync {
-                if let Some((prog, args)) = argv.split_first() {
-                    tracing::info!(
-                        daemon = "pacemakerd",
-                        "Stopping corosync with {}",
-                        argv.join(" ")
-                    );
-                    let run = tokio::process::Command::new(prog).args(args).status();
-                    match tokio::time::timeout(Duration::from_secs(30), run).await {
-                        Ok(Ok(s)) if s.success() => {}
-                        other => tracing::error!(
+            if let Some(path) = &cfg.corosync {
+                tracing::info!(daemon = "pacemakerd", "Stopping corosync");
+                let stop = async {
+                    let cs = pcmk_proto::corosync::client::Corosync::connect(path)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    // As `corosync-cfgtool -H --force`.
+                    cs.cfg()
+                        .shutdown(pcmk_proto::corosync::ShutdownRequest { flags: 1 })
+                        .await
+                        .map_err(|e| e.message().to_string())?;
+                    Ok::<(), String>(())
+                };
+                match tokio::time::timeout(Duration::from_secs(30), stop).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => {
+                        tracing::error!(daemon = "pacemakerd", "Could not stop corosync: {e}");
+                    }
+                    Err(_) => {
+                        tracing::error!(
                             daemon = "pacemakerd",
-                            "Could not stop corosync: {other:?}"
-                        ),
+                            "Could not stop corosync: timed out"
+                        );
                     }
                 }
             }
@@ -377,4 +431,32 @@ fn spawn(
         let _ = tx.send(Event::Exited { child, pid, status });
     });
     Ok(pid)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn daemon_folder_choice() {
+        let d = tempfile::tempdir().unwrap();
+        let exe = d.path().join("pacemakerd");
+        // An explicit folder wins.
+        assert_eq!(
+            daemon_dir(Some("/opt/pcmk"), Some(&exe)),
+            PathBuf::from("/opt/pcmk")
+        );
+        // A folder without subdaemons is not taken.
+        assert_eq!(
+            daemon_dir(None, Some(&exe)),
+            PathBuf::from(DEFAULT_DAEMON_DIR)
+        );
+        assert_eq!(absent_daemons(d.path()).len(), CHILDREN.len());
+        // With one of them next to pacemakerd, that folder is used.
+        std::fs::write(d.path().join("pacemaker-based"), "").unwrap();
+        assert_eq!(daemon_dir(None, Some(&exe)), d.path());
+        let absent = absent_daemons(d.path());
+        assert_eq!(absent.len(), CHILDREN.len() - 1);
+        assert!(!absent.contains(&"pacemaker-based".to_string()));
+    }
 }

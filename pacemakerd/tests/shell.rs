@@ -100,6 +100,7 @@ impl Lab {
             .env("PCMK_run_dir", d.join("run"))
             .env("PCMK_state_dir", d.join("state"))
             .env("PCMK_ipc_check", "no")
+            .env("PCMK_cluster_type", "none")
             .env("PCMK_logfile", d.join("pacemakerd.log"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -279,6 +280,7 @@ fn features_and_second_instance() {
     lab.wait_for("the API", || lab.run_dir().join("pacemakerd.sock").exists());
     let second = pacemakerd()
         .env("PCMK_daemon_dir", lab.dir.path().join("bin"))
+        .env("PCMK_cluster_type", "none")
         .env("PCMK_run_dir", lab.run_dir())
         .env("PCMK_logfile", "none")
         .stderr(Stdio::null())

@@ -12,10 +12,17 @@ use super::message::AttrdMessage;
 pub enum Event {
     /// The daemon started and joined the CPG group `attrd`.
     Start,
-    /// The members of the CPG group `attrd` changed (this node included).
+    /// The members of the CPG group `attrd` changed (this node included):
+    /// the attribute managers that vote and receive syncs.
     Peers {
         /// The members.
         members: Vec<NodeRef>,
+    },
+    /// A node left the cluster membership (not only its attribute
+    /// manager, whose values survive a restart): forget its values.
+    NodeLost {
+        /// The node's name.
+        name: String,
     },
     /// A message from a peer (including our own broadcasts).
     Message {

@@ -8,8 +8,12 @@
 //! delay if it has one. Private attributes are never written. When a node
 //! joins, the writer sends it every value (a sync response); a node whose
 //! local values the writer did not know broadcasts them back. When a node
-//! leaves, everyone forgets its values and the writer erases them from the
-//! CIB. A new node erases its own stale values from the CIB at start-up.
+//! leaves the cluster, everyone forgets its values and the writer erases
+//! them from the CIB; when only its attribute manager goes (a crash, a
+//! respawn) its values are kept, as in Pacemaker, until it returns: a new
+//! attribute manager erases its own node's stale values from the CIB at
+//! start-up, and its own (empty) state then wins over what the writer's
+//! sync offers for its node (a node's values for itself take priority).
 //!
 //! Deviation: every value carries a version (a Lamport clock and the node
 //! that made the change), and a change applies only over an older version.
@@ -60,6 +64,9 @@ pub enum AttrdError {
     /// The set type is neither `instance_attributes` nor `utilization`.
     #[error("invalid set type {0}")]
     BadSetType(String),
+    /// No node of that name or id is known.
+    #[error("node {0} is not known")]
+    UnknownNode(String),
 }
 
 impl AttrdError {
@@ -67,7 +74,7 @@ impl AttrdError {
     pub fn exit_code(&self) -> pcmk_common::exit::CrmExit {
         use pcmk_common::exit::CrmExit;
         match self {
-            AttrdError::NoSuchAttribute(_) => CrmExit::NoSuch,
+            AttrdError::NoSuchAttribute(_) | AttrdError::UnknownNode(_) => CrmExit::NoSuch,
             AttrdError::NoName | AttrdError::BadSetType(_) => CrmExit::InvalidParam,
             AttrdError::BadPattern(_) => CrmExit::InvalidParam,
             AttrdError::NoMatch(_) => CrmExit::Unsatisfied,
@@ -202,6 +209,7 @@ impl Attrd {
                 self.erase_transient(&me);
             }
             Event::Peers { members } => self.peers_changed(members),
+            Event::NodeLost { name } => self.remove_values(&name, "loss"),
             Event::Message { from, message } => self.message(&from, message),
             Event::Timer(TimerId::Dampen(name)) => {
                 if let Some(a) = self.attributes.get_mut(&name) {
@@ -358,10 +366,12 @@ impl Attrd {
         for g in gone {
             self.peer_lost(&g);
         }
+        let mut peer_came = false;
         for c in came {
             if c.name.eq_ignore_ascii_case(&self.name) {
                 continue;
             }
+            peer_came = true;
             if self.is_writer() {
                 self.sync_to(Some(&c.name));
             } else {
@@ -374,13 +384,17 @@ impl Attrd {
             }
         }
         if self.is_writer() {
-            // Values of nodes we could not place may now be writable.
-            self.write_attributes(false, false);
+            // A new attribute manager erased its node's values from the
+            // CIB when it started (Pacemaker's writer rewrites everything
+            // after the election the newcomer triggers); otherwise values
+            // of nodes we could not place may now be writable.
+            self.write_attributes(peer_came, false);
         }
     }
 
+    /// An attribute manager left the group (its node may still be a
+    /// member: its values stay until [`Event::NodeLost`]).
     fn peer_lost(&mut self, node: &str) {
-        self.remove_values(node, "loss");
         self.election.remove_voter(node);
         if self
             .writer

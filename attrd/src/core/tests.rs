@@ -52,7 +52,27 @@ impl Cluster {
             .collect()
     }
 
+    /// A membership change where the dead nodes left the cluster.
     fn membership(&mut self) {
+        self.process_membership();
+        let dead: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].is_none())
+            .collect();
+        for i in self.alive() {
+            for &d in &dead {
+                self.handle(
+                    i,
+                    Event::NodeLost {
+                        name: format!("n{}", d + 1),
+                    },
+                );
+            }
+        }
+    }
+
+    /// A membership change of the attribute managers only (the dead ones
+    /// crashed, their nodes stay).
+    fn process_membership(&mut self) {
         let members: Vec<NodeRef> = self.alive().into_iter().map(node_ref).collect();
         for i in self.alive() {
             self.handle(
@@ -323,6 +343,55 @@ fn private_attributes_stay_out_of_the_cib() {
         Some("x")
     );
     assert_eq!(c.cib_value("2", "secret"), None);
+}
+
+#[test]
+fn a_crashed_attribute_manager_keeps_its_values_until_it_returns() {
+    let mut c = Cluster::new(3);
+    c.set(2, "pingd", Some("5"), Some("n3"));
+    c.set(0, "other", Some("1"), Some("n1"));
+    c.run();
+    let w = c.writers()[0];
+    // The attribute manager of n3 crashes; the node stays, and so do its
+    // values on the other nodes and in the CIB.
+    c.nodes[2] = None;
+    c.process_membership();
+    c.run();
+    for i in c.alive() {
+        assert_eq!(
+            c.node(i).query("pingd", Some("n3")).unwrap(),
+            [("n3".to_string(), Some("5".to_string()))]
+        );
+    }
+    assert_eq!(c.cib_value("3", "pingd"), Some("5"));
+    assert_eq!(c.writers().len(), 1);
+    if w != 2 {
+        assert_eq!(c.writers(), [w]);
+    }
+    // It comes back: it is given the other nodes' values, and its own
+    // (empty) state wins over what the others kept for it, as in
+    // Pacemaker (a node's values for itself take priority).
+    c.nodes[2] = Some(Attrd::new("n3", 3));
+    c.handle(2, Event::Start);
+    c.process_membership();
+    c.run();
+    c.advance(10_000);
+    c.run();
+    assert_eq!(
+        c.node(2).query("other", None).unwrap(),
+        [("n1".to_string(), Some("1".to_string()))]
+    );
+    for i in c.alive() {
+        assert_eq!(
+            c.node(i).query("pingd", Some("n3")).unwrap(),
+            [("n3".to_string(), None)],
+            "n{}",
+            i + 1
+        );
+    }
+    assert_eq!(c.writers().len(), 1);
+    assert_eq!(c.cib_value("3", "pingd"), None);
+    assert_eq!(c.cib_value("1", "other"), Some("1"));
 }
 
 #[test]

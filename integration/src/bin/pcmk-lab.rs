@@ -1,8 +1,9 @@
 //! `pcmk-lab`: a cluster of real daemons on this machine, for people and tests.
 //!
-//! `pcmk-lab up [--nodes N] [--dir DIR]`, `exec NODE -- TOOL ARGS...`,
-//! `kill NODE`, `stop NODE`, `start NODE`, `partition 1,2 3`, `heal`,
-//! `down`. Without `--dir` every command uses one folder under the system's
+//! `pcmk-lab up [--nodes N] [--dir DIR]` (corosync and pacemakerd on every
+//! node), `exec NODE -- TOOL ARGS...`, `kill NODE`, `stop NODE`,
+//! `start NODE`, `partition 1,2 3`, `heal`, `down`, and `demo` (a floating
+//! resource failing over when its node is killed). Without `--dir` every command uses one folder under the system's
 //! temp directory, so a second command finds the cluster the first started.
 
 use std::path::PathBuf;
@@ -39,9 +40,24 @@ enum Cmd {
         /// totem.token in ms (default: Corosync's).
         #[arg(long)]
         token: Option<u32>,
-        /// How long to wait for the ring (seconds).
+        /// How long to wait for each stage (seconds).
         #[arg(long, default_value_t = 60)]
         timeout: u64,
+        /// Subdaemons to leave out (comma-separated). pacemaker-fenced
+        /// does not join a cluster yet, so it is left out by default;
+        /// `--without ''` includes it.
+        #[arg(long, value_delimiter = ',', default_value = "pacemaker-fenced")]
+        without: Vec<String>,
+        /// Start corosync only, not pacemakerd.
+        #[arg(long)]
+        corosync_only: bool,
+    },
+    /// Three nodes, a floating Dummy resource, crm_mon, then the node
+    /// running it is killed and the resource moves.
+    Demo {
+        /// UDP port of the ring.
+        #[arg(long, default_value_t = lab::DEFAULT_PORT)]
+        port: u16,
     },
     /// Runs a tool against a node's sockets.
     Exec {
@@ -51,17 +67,17 @@ enum Cmd {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
         command: Vec<String>,
     },
-    /// Kills a node with SIGKILL.
+    /// Kills a node with SIGKILL (corosync, pacemakerd and every daemon).
     Kill {
         /// The node number.
         node: u32,
     },
-    /// Stops a node cleanly.
+    /// Stops a node cleanly (pacemakerd, then corosync).
     Stop {
         /// The node number.
         node: u32,
     },
-    /// Starts a stopped node.
+    /// Starts a stopped node (corosync, then pacemakerd).
     Start {
         /// The node number.
         node: u32,
@@ -98,6 +114,8 @@ fn run(cmd: Cmd, dir: &std::path::Path) -> anyhow::Result<u8> {
             port,
             token,
             timeout,
+            without,
+            corosync_only,
         } => {
             if netns {
                 eprintln!(
@@ -117,19 +135,35 @@ fn run(cmd: Cmd, dir: &std::path::Path) -> anyhow::Result<u8> {
                     subnet: 0,
                 },
             )?;
-            lab.start_all()?;
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
-            let all: Vec<u32> = (1..=nodes).collect();
-            let took = rt.block_on(lab.wait_members(&all, Duration::from_secs(timeout)))?;
+            let rt = runtime()?;
+            let within = Duration::from_secs(timeout);
+            if corosync_only {
+                lab.start_all()?;
+                let all: Vec<u32> = (1..=nodes).collect();
+                let took = rt.block_on(lab.wait_members(&all, within))?;
+                println!(
+                    "{nodes} nodes up in {} ({} ms to one quorate ring)",
+                    dir.display(),
+                    took.as_millis()
+                );
+                return Ok(0);
+            }
+            let linked = lab.link_daemons(&without)?;
+            println!("Daemons: {}", linked.join(" "));
+            let t = rt.block_on(lab.up_all(within))?;
             println!(
-                "{nodes} nodes up in {} ({} ms to one quorate ring)",
+                "{nodes} nodes up in {} ({} ms to one quorate ring, {} ms to every CIB)",
                 dir.display(),
-                took.as_millis()
+                t.ring.as_millis(),
+                t.cib.as_millis()
             );
+            match t.dc {
+                Some((dc, at)) => println!("DC: {dc} (after {} ms)", at.as_millis()),
+                None => println!("No controller in the stack: no DC"),
+            }
             Ok(0)
         }
+        Cmd::Demo { port } => pcmk_integration::demo::run(dir, port),
         Cmd::Exec { node, command } => {
             let lab = Lab::open(dir)?;
             let Some((tool, rest)) = command.split_first() else {
@@ -147,22 +181,28 @@ fn run(cmd: Cmd, dir: &std::path::Path) -> anyhow::Result<u8> {
             };
             let mut c = std::process::Command::new(path);
             c.args(rest);
-            for (k, v) in lab.env(node) {
+            for (k, v) in lab.daemon_env(node) {
                 c.env(k, v);
             }
             let st = c.status()?;
             Ok(st.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(1))
         }
         Cmd::Kill { node } => {
-            Lab::open(dir)?.kill(node)?;
+            Lab::open(dir)?.kill_node(node)?;
             Ok(0)
         }
         Cmd::Stop { node } => {
-            Lab::open(dir)?.stop(node)?;
+            let lab = Lab::open(dir)?;
+            lab.stop_pacemaker(node)?;
+            lab.stop(node)?;
             Ok(0)
         }
         Cmd::Start { node } => {
-            Lab::open(dir)?.start(node)?;
+            let lab = Lab::open(dir)?;
+            lab.start(node)?;
+            if lab.daemon_dir().exists() {
+                runtime()?.block_on(lab.up_pacemaker(node, Duration::from_secs(60)))?;
+            }
             Ok(0)
         }
         Cmd::Partition { groups } => {
@@ -186,4 +226,10 @@ fn run(cmd: Cmd, dir: &std::path::Path) -> anyhow::Result<u8> {
             Ok(0)
         }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
 }

@@ -9,9 +9,12 @@
 //! cluster is down, and is started again when it returns. On shutdown
 //! (SIGTERM, or a request), the subdaemons stop one at a time in reverse
 //! order; those before the controller are forced after 3 minutes.
+//! A subdaemon that exhausts its respawns is left down, as in Pacemaker.
 //!
-//! Deviation: a subdaemon that exhausts its respawns is treated like a
-//! fatal exit (the node leaves the cluster) rather than left down.
+//! Deviation: a subdaemon whose executable is not installed
+//! ([`SupervisorConfig::absent`]) is not started and the others run
+//! without it, where Pacemaker's exec failure is fatal (this lets a node
+//! run while parts of pacemaker-rs are still being written).
 
 mod children;
 
@@ -182,6 +185,8 @@ pub struct Child {
     pub respawn_count: u32,
     /// Consecutive failed liveness checks.
     pub check_count: u32,
+    /// It is installed (see [`SupervisorConfig::absent`]).
+    pub present: bool,
 }
 
 /// Settings of the supervisor.
@@ -191,6 +196,9 @@ pub struct SupervisorConfig {
     pub max_respawn: u32,
     /// Panic instead of respawning (`PCMK_fail_fast`).
     pub fail_fast: bool,
+    /// Subdaemons (by executable name) that are not installed: they are
+    /// never started nor checked, and the others run without them.
+    pub absent: Vec<String>,
 }
 
 impl Default for SupervisorConfig {
@@ -198,6 +206,7 @@ impl Default for SupervisorConfig {
         SupervisorConfig {
             max_respawn: MAX_RESPAWN,
             fail_fast: false,
+            absent: Vec::new(),
         }
     }
 }
@@ -219,20 +228,24 @@ impl Supervisor {
     /// A supervisor with nothing started.
     pub fn new(cfg: SupervisorConfig) -> Supervisor {
         Supervisor {
-            cfg,
             state: PcmkdState::Init,
             children: CHILDREN
                 .iter()
-                .map(|spec| Child {
-                    spec: *spec,
-                    pid: None,
-                    respawn: spec.respawn,
-                    needs_retry: false,
-                    shutting_down: false,
-                    respawn_count: 0,
-                    check_count: 0,
+                .map(|spec| {
+                    let present = !cfg.absent.iter().any(|a| a == spec.name);
+                    Child {
+                        spec: *spec,
+                        pid: None,
+                        respawn: spec.respawn && present,
+                        needs_retry: false,
+                        shutting_down: false,
+                        respawn_count: 0,
+                        check_count: 0,
+                        present,
+                    }
                 })
                 .collect(),
+            cfg,
             cluster_connected: false,
             shutting_down: false,
             fatal: false,
@@ -268,7 +281,14 @@ impl Supervisor {
                 self.cluster_connected = cluster_connected;
                 self.state = PcmkdState::StartingDaemons;
                 for i in 0..self.children.len() {
-                    self.start_child(i);
+                    if self.children[i].present {
+                        self.start_child(i);
+                    } else {
+                        tracing::warn!(
+                            "Subdaemon {} is not installed; running without it",
+                            self.children[i].spec.name
+                        );
+                    }
                 }
                 self.state = PcmkdState::Running;
                 self.out.push(Command::StartTimer {
@@ -292,10 +312,15 @@ impl Supervisor {
             Event::Liveness { child, result } => self.liveness(child, result),
             Event::Timer(TimerId::Check) => {
                 if self.state != PcmkdState::ShutdownComplete {
-                    let child = self.next_check;
-                    self.next_check = (self.next_check + 1) % self.children.len();
-                    let pid = self.children[child].pid;
-                    self.out.push(Command::CheckLiveness { child, pid });
+                    let n = self.children.len();
+                    let next = (0..n)
+                        .map(|k| (self.next_check + k) % n)
+                        .find(|&i| self.children[i].present);
+                    if let Some(child) = next {
+                        self.next_check = (child + 1) % n;
+                        let pid = self.children[child].pid;
+                        self.out.push(Command::CheckLiveness { child, pid });
+                    }
                     self.out.push(Command::StartTimer {
                         timer: TimerId::Check,
                         after: CHECK_INTERVAL,
@@ -319,7 +344,7 @@ impl Supervisor {
                 self.cluster_connected = connected;
                 if connected && !self.shutting_down {
                     for i in 0..self.children.len() {
-                        if self.children[i].needs_retry {
+                        if self.children[i].needs_retry && self.children[i].present {
                             tracing::info!(
                                 "Restarting subdaemon {} now that the cluster is back",
                                 self.children[i].spec.name
@@ -399,14 +424,9 @@ impl Supervisor {
         c.respawn_count += 1;
         let name = c.spec.name;
         if c.respawn_count > max && c.respawn {
+            // Pacemaker leaves it down; the rest of the node goes on.
             tracing::error!("Subdaemon {name} exceeded maximum respawn count");
             c.respawn = false;
-            if !self.shutting_down {
-                tracing::error!("Shutting cluster down because {name} cannot be kept running");
-                self.fatal = true;
-                self.shutdown();
-                return;
-            }
         }
         let c = &mut self.children[i];
         if self.shutting_down {

@@ -152,10 +152,11 @@ fn shutdown_is_reverse_order_with_escalation_before_the_controller() {
 }
 
 #[test]
-fn respawn_limit_makes_the_node_leave() {
+fn respawn_limit_leaves_the_subdaemon_down() {
     let mut s = Supervisor::new(SupervisorConfig {
         max_respawn: 3,
         fail_fast: false,
+        absent: Vec::new(),
     });
     s.handle(Event::Start {
         cluster_connected: true,
@@ -183,9 +184,26 @@ fn respawn_limit_makes_the_node_leave() {
         pid,
         status: ExitStatus::Code(1),
     });
-    assert!(s.fatal());
-    assert_eq!(s.state(), PcmkdState::ShuttingDown);
+    // Left down; the node goes on.
+    assert!(!s.fatal());
+    assert_eq!(s.state(), PcmkdState::Running);
     assert!(spawns(&s.take_commands()).is_empty());
+    assert!(!s.children()[2].respawn && s.children()[2].pid.is_none());
+    // The others are still respawned.
+    s.handle(Event::Exited {
+        child: 3,
+        pid: 103,
+        status: ExitStatus::Code(1),
+    });
+    assert_eq!(spawns(&s.take_commands()), vec![3]);
+    // And shutdown completes without it.
+    s.handle(Event::Spawned { child: 3, pid: 400 });
+    s.handle(Event::Shutdown);
+    assert!(
+        s.take_commands()
+            .iter()
+            .all(|c| !matches!(c, Command::Signal { child: 2, .. }))
+    );
 }
 
 #[test]
@@ -251,6 +269,7 @@ fn fail_fast_panics_instead_of_respawning() {
     let mut s = Supervisor::new(SupervisorConfig {
         max_respawn: 100,
         fail_fast: true,
+        absent: Vec::new(),
     });
     s.handle(Event::Start {
         cluster_connected: true,
@@ -279,4 +298,56 @@ fn panic_exit_panics_and_stops() {
     let cmds = s.take_commands();
     assert!(matches!(cmds[0], Command::Panic { .. }));
     assert!(s.fatal());
+}
+
+#[test]
+fn absent_daemons_are_neither_started_nor_checked() {
+    let mut s = Supervisor::new(SupervisorConfig {
+        absent: vec!["pacemaker-controld".into(), "pacemaker-fenced".into()],
+        ..SupervisorConfig::default()
+    });
+    s.handle(Event::Start {
+        cluster_connected: true,
+    });
+    assert_eq!(spawns(&s.take_commands()), vec![0, 2, 3, 4]);
+    for (i, pid) in [(0, 10), (2, 12), (3, 13), (4, 14)] {
+        s.handle(Event::Spawned { child: i, pid });
+    }
+    let mut checked = Vec::new();
+    for _ in 0..8 {
+        s.handle(Event::Timer(TimerId::Check));
+        for c in s.take_commands() {
+            if let Command::CheckLiveness { child, .. } = c {
+                checked.push(child);
+            }
+        }
+    }
+    assert_eq!(checked, vec![0, 2, 3, 4, 0, 2, 3, 4]);
+    assert!(!s.children()[5].present && !s.children()[5].respawn);
+    // Shutdown stops the running ones in reverse and completes.
+    s.handle(Event::Shutdown);
+    let mut order = Vec::new();
+    loop {
+        let cmds = s.take_commands();
+        if cmds.contains(&Command::Exit(CrmExit::OK)) {
+            break;
+        }
+        let Some((child, pid)) = cmds.iter().find_map(|c| match c {
+            Command::Signal {
+                child,
+                pid,
+                signal: Signal::Term,
+            } => Some((*child, *pid)),
+            _ => None,
+        }) else {
+            panic!("no progress: {cmds:?}");
+        };
+        order.push(child);
+        s.handle(Event::Exited {
+            child,
+            pid,
+            status: ExitStatus::Code(0),
+        });
+    }
+    assert_eq!(order, vec![4, 3, 2, 0]);
 }
