@@ -684,6 +684,10 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
     let listener = pcmk_proto::uds::bind(&socket, 0o660)?;
+    // The controller runs as hacluster, the executor as root.
+    if let Err(e) = pcmk_common::daemon::account::share_with_cluster_group(&socket) {
+        tracing::warn!(error = %e, "Could not give the cluster group access to {}", socket.display());
+    }
     let exec = Executor::start(cfg);
     tracing::info!(socket = %socket.display(), "executor accepting connections");
     tonic::transport::Server::builder()

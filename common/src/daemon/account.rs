@@ -38,6 +38,17 @@ pub fn ensure_cluster_dir(dir: &Path, mode: u32) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Gives `path` (a daemon's socket) to the cluster group (`haclient`),
+/// so that the daemons running as `hacluster` can connect to a daemon
+/// running as root, as Pacemaker's IPC servers allow. Does nothing when
+/// the group does not exist; only root may change a file's group.
+pub fn share_with_cluster_group(path: &Path) -> std::io::Result<()> {
+    if let Ok(Some(group)) = nix::unistd::Group::from_name(CLUSTER_GROUP) {
+        nix::unistd::chown(path, None, Some(group.gid)).map_err(std::io::Error::from)?;
+    }
+    Ok(())
+}
+
 /// This machine's host name (the node name when nothing else names it).
 pub fn host_name() -> String {
     nix::unistd::gethostname()
@@ -45,4 +56,28 @@ pub fn host_name() -> String {
         .and_then(|h| h.into_string().ok())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "localhost".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_file_belongs_to_the_cluster_group() {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(Some(group)) = nix::unistd::Group::from_name(CLUSTER_GROUP) else {
+            eprintln!("skipped: no {CLUSTER_GROUP} group on this machine");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("x.sock");
+        std::fs::write(&f, "").unwrap();
+        let res = share_with_cluster_group(&f);
+        if !is_root() {
+            // Only root (or a member of the group) may change the group.
+            return;
+        }
+        res.unwrap();
+        assert_eq!(std::fs::metadata(&f).unwrap().gid(), group.gid.as_raw());
+    }
 }
