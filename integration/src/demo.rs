@@ -94,24 +94,30 @@ async fn has_resource(lab: &Lab, k: u32, within: Duration) -> bool {
     }
 }
 
-fn show(lab: &Lab, k: u32, title: &str) {
+/// Prints `crm_mon -1` as node `k` sees it; returns what it printed.
+fn show(lab: &Lab, k: u32, title: &str) -> String {
     println!("\n=== {title} (crm_mon -1 on node{k}) ===");
-    if !lab.bin_dir.join("crm_mon").exists() {
+    let text = if !lab.bin_dir.join("crm_mon").exists() {
         if lab.bin_dir.join("cibadmin").exists() {
-            println!("(crm_mon is not built yet; the resources as cibadmin shows them)");
+            let mut t =
+                "(crm_mon is not built yet; the resources as cibadmin shows them)\n".to_string();
             if let Ok((_, out, err)) = lab.exec(k, "cibadmin", &["--query", "--scope", "resources"])
             {
-                print!("{out}{err}");
+                t.push_str(&out);
+                t.push_str(&err);
             }
+            t
         } else {
-            println!("(crm_mon is not built yet)");
+            "(crm_mon is not built yet)\n".to_string()
         }
-        return;
-    }
-    match lab.exec(k, "crm_mon", &["-1"]) {
-        Ok((_, out, err)) => print!("{out}{err}"),
-        Err(e) => println!("(crm_mon failed: {e:#})"),
-    }
+    } else {
+        match lab.exec(k, "crm_mon", &["-1"]) {
+            Ok((_, out, err)) => format!("{out}{err}"),
+            Err(e) => format!("(crm_mon failed: {e:#})\n"),
+        }
+    };
+    print!("{text}");
+    text
 }
 
 async fn wait_running(lab: &Lab, nodes: &[u32]) -> Result<u32> {
@@ -130,7 +136,25 @@ async fn wait_running(lab: &Lab, nodes: &[u32]) -> Result<u32> {
     }
 }
 
-async fn demo(lab: &Lab) -> Result<()> {
+/// What a demo run saw.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// The DC once every node was up (none without a controller).
+    pub dc: Option<String>,
+    /// The node the resource first started on.
+    pub first: Option<u32>,
+    /// The node it recovered on after `first` was killed.
+    pub second: Option<u32>,
+    /// From the kill to the resource running on `second`.
+    pub failover: Option<Duration>,
+    /// `crm_mon -1` before the kill.
+    pub before: String,
+    /// `crm_mon -1` after the recovery.
+    pub after: String,
+}
+
+async fn demo(lab: &Lab) -> Result<Outcome> {
+    let mut outcome = Outcome::default();
     let linked = lab.link_daemons(&["pacemaker-fenced".to_string()])?;
     println!("Daemons on each node: {}", linked.join(" "));
     let t = lab.up_all(STAGE).await?;
@@ -151,36 +175,47 @@ async fn demo(lab: &Lab) -> Result<()> {
     }
     println!("Configured resource {RESOURCE} (ocf:pcmk-lab:Dummy), stonith-enabled=false");
     let Some((dc, at)) = t.dc else {
-        show(lab, 1, "Cluster");
+        outcome.before = show(lab, 1, "Cluster");
         println!(
             "\npacemaker-controld is not built yet: no DC, so nothing is placed. The demo stops here."
         );
-        return Ok(());
+        return Ok(outcome);
     };
     println!("DC: {dc} (after {} ms)", at.as_millis());
+    outcome.dc = Some(dc);
     let started = Instant::now();
     let first = wait_running(lab, &all).await?;
     println!(
         "{RESOURCE} started on node{first} after {} ms",
         started.elapsed().as_millis()
     );
-    show(lab, first, "Before");
+    outcome.first = Some(first);
+    outcome.before = show(lab, first, "Before");
     println!("\nKilling node{first} (corosync, pacemakerd and every daemon)");
     let killed = Instant::now();
     lab.kill_node(first)?;
     let rest: Vec<u32> = all.iter().copied().filter(|&k| k != first).collect();
     let second = wait_running(lab, &rest).await?;
+    let failover = killed.elapsed();
     println!(
         "{RESOURCE} recovered on node{second} {} ms after the kill",
-        killed.elapsed().as_millis()
+        failover.as_millis()
     );
-    show(lab, second, "After");
-    Ok(())
+    outcome.second = Some(second);
+    outcome.failover = Some(failover);
+    outcome.after = show(lab, second, "After");
+    Ok(outcome)
 }
 
 /// Runs the demo in lab folder `dir` (replacing any lab there), then
 /// stops the lab; returns the exit code.
 pub fn run(dir: &Path, port: u16) -> Result<u8> {
+    run_in(dir, port, 0).map(|_| 0)
+}
+
+/// Runs the demo in lab folder `dir` with the ring on `port` and the
+/// nodes on 127.0.`subnet`.K, then stops the lab; returns what it saw.
+pub fn run_in(dir: &Path, port: u16, subnet: u8) -> Result<Outcome> {
     if let Ok(old) = Lab::open(dir) {
         old.down()?;
     }
@@ -191,7 +226,7 @@ pub fn run(dir: &Path, port: u16) -> Result<u8> {
             port,
             token: Some(1000),
             crypto: true,
-            subnet: 0,
+            subnet,
         },
     )?;
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -204,5 +239,5 @@ pub fn run(dir: &Path, port: u16) -> Result<u8> {
     drop(rt);
     println!("\nStopping the lab (files stay in {})", dir.display());
     lab.down()?;
-    result.map(|()| 0)
+    result
 }
