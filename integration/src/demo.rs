@@ -14,6 +14,20 @@ use crate::lab::{Lab, LabSpec};
 
 /// The demo's resource.
 pub const RESOURCE: &str = "dummy";
+/// The binaries the whole demo runs: the stack (less the fencer, which
+/// does not join a cluster yet) and `crm_mon`.
+pub const BINARIES: [&str; 8] = [
+    "corosync",
+    "pacemakerd",
+    "pacemaker-based",
+    "pacemaker-execd",
+    "pacemaker-attrd",
+    "pacemaker-schedulerd",
+    "pacemaker-controld",
+    "crm_mon",
+];
+/// Those without which nothing runs at all.
+const REQUIRED: [&str; 3] = ["corosync", "pacemakerd", "pacemaker-based"];
 /// How long each stage may take.
 const STAGE: Duration = Duration::from_secs(90);
 
@@ -216,6 +230,25 @@ pub fn run(dir: &Path, port: u16) -> Result<u8> {
 /// Runs the demo in lab folder `dir` with the ring on `port` and the
 /// nodes on 127.0.`subnet`.K, then stops the lab; returns what it saw.
 pub fn run_in(dir: &Path, port: u16, subnet: u8) -> Result<Outcome> {
+    let bin_dir = crate::lab::bin_dir();
+    let missing: Vec<&str> = BINARIES
+        .iter()
+        .copied()
+        .filter(|b| !bin_dir.join(b).exists())
+        .collect();
+    if missing.iter().any(|b| REQUIRED.contains(b)) {
+        bail!(
+            "{} not found in {}: build the binaries first (cargo build --release, or cargo build for a debug lab)",
+            missing.join(", "),
+            bin_dir.display()
+        );
+    }
+    if !missing.is_empty() {
+        println!(
+            "Not built, so left out: {} (build every binary for the whole demo)",
+            missing.join(", ")
+        );
+    }
     if let Ok(old) = Lab::open(dir) {
         old.down()?;
     }

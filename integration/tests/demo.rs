@@ -7,20 +7,9 @@
 
 use pcmk_integration::lab;
 
-const NEEDED: [&str; 8] = [
-    "corosync",
-    "pacemakerd",
-    "pacemaker-based",
-    "pacemaker-execd",
-    "pacemaker-attrd",
-    "pacemaker-schedulerd",
-    "pacemaker-controld",
-    "crm_mon",
-];
-
 #[test]
 fn t50_demo_fails_over() {
-    let missing: Vec<&str> = NEEDED
+    let missing: Vec<&str> = pcmk_integration::demo::BINARIES
         .iter()
         .copied()
         .filter(|b| !lab::bin_dir().join(b).exists())
