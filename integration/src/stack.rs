@@ -100,14 +100,25 @@ impl Lab {
     }
 
     /// Kills every process left that belongs to node `k` (by its run
-    /// directory in the process's environment).
+    /// directory in the process's environment), until none is left: a
+    /// process may fork (pacemakerd respawning a daemon, the executor
+    /// running an agent) between the listing and the kill.
     pub fn sweep(&self, k: u32) {
         let marker = format!("PCMK_run_dir={}", self.node_dir(k).join("run").display());
-        for pid in processes_with_env(&marker) {
-            let _ = nix::sys::signal::kill(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
+        let end = Instant::now() + Duration::from_secs(5);
+        loop {
+            let _ = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            let left = processes_with_env(&marker);
+            if left.is_empty() || Instant::now() > end {
+                break;
+            }
+            for pid in left {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
         let _ = self.wait_daemon_gone(k, "pacemakerd", Duration::from_secs(2));
     }
@@ -208,7 +219,7 @@ fn open_up(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Processes whose environment holds `entry` (`NAME=value`).
+/// Processes (not zombies) whose environment holds `entry` (`NAME=value`).
 fn processes_with_env(entry: &str) -> Vec<i32> {
     let Ok(rd) = std::fs::read_dir("/proc") else {
         return Vec::new();
@@ -220,6 +231,10 @@ fn processes_with_env(entry: &str) -> Vec<i32> {
         .filter(|pid| {
             std::fs::read(format!("/proc/{pid}/environ"))
                 .is_ok_and(|env| env.split(|&b| b == 0).any(|kv| kv == entry.as_bytes()))
+        })
+        .filter(|pid| {
+            !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"))
         })
         .collect()
 }
