@@ -3,7 +3,10 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use pcmk_common::daemon::logging::{self, LogRequest};
+use pcmk_common::daemon::options::Options;
 use pcmk_common::exit::CrmExit;
+use pcmk_common::paths::ProcessEnv;
 use pcmk_execd::server::{ExecdConfig, serve};
 
 /// Pacemaker's local resource agent executor.
@@ -20,18 +23,19 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let level = match args.verbose {
-        0 => "info",
-        1 => "debug",
-        _ => "trace",
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PCMK_debug")
-                .unwrap_or_else(|_| level.into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
+    // Into the node's detail log (PCMK_logfile) and syslog as Pacemaker's
+    // options say, like every other daemon.
+    let opts = Options::from_system(&ProcessEnv);
+    if let Some(node) = opts.get("node_name") {
+        logging::set_node(node);
+    }
+    logging::init(
+        &opts,
+        &LogRequest {
+            daemon: "pacemaker-execd".into(),
+            verbose: args.verbose,
+        },
+    );
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
