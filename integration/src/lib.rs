@@ -5,3 +5,4 @@
 //! (kill, stop, partition). The `pcmk-lab` binary is its command line.
 
 pub mod lab;
+pub mod netns;
