@@ -6,7 +6,8 @@ Joins GROUP, prints "ready" once the group has MEMBERS members, then reads
 commands on stdin, one per line, and answers each with one line:
   tp SIZE SEND TOTAL  sends SEND messages of SIZE bytes (agreed order) while
                       delivering until TOTAL messages arrived; answers
-                      "done SECONDS" (from the command to the last delivery)
+                      "done SECONDS TRY_AGAINS" (from the command to the last
+                      delivery; how often corosync said "try again")
   lat SAMPLES         SAMPLES times: send 200 bytes, wait for their delivery;
                       answers "lat MEDIAN_SECONDS"
   quit
@@ -49,7 +50,7 @@ class Callbacks(ctypes.Structure):
     _fields_ = [("deliver", DELIVER), ("confchg", CONFCHG)]
 
 
-state = {"delivered": 0, "members": 0, "own": 0}
+state = {"delivered": 0, "members": 0, "own": 0, "try_again": 0}
 MY_PID = 0
 
 
@@ -100,6 +101,7 @@ def main():
                 return
             if rc != CS_ERR_TRY_AGAIN:
                 sys.exit("cpg_mcast_joined: error %d" % rc)
+            state["try_again"] += 1
             dispatch(0.001)
 
     for line in sys.stdin:
@@ -109,6 +111,7 @@ def main():
         if cmd[0] == "tp":
             size, count, total = int(cmd[1]), int(cmd[2]), int(cmd[3])
             state["delivered"] = 0
+            state["try_again"] = 0
             start = time.monotonic()
             data = b"\x07" * size
             for _ in range(count):
@@ -116,7 +119,7 @@ def main():
                 dispatch(0)
             while state["delivered"] < total:
                 dispatch(1.0)
-            print("done %.6f" % (time.monotonic() - start), flush=True)
+            print("done %.6f %d" % (time.monotonic() - start, state["try_again"]), flush=True)
         elif cmd[0] == "lat":
             lat = []
             for _ in range(int(cmd[1])):

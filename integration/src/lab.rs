@@ -149,6 +149,10 @@ impl Lab {
             subnet: spec.subnet,
             netns,
         };
+        if netns {
+            // Namespaces left behind by an earlier lab on this port go first.
+            lab.namespaces().teardown()?;
+        }
         for k in 1..=spec.nodes {
             let nd = lab.node_dir(k);
             std::fs::create_dir_all(nd.join("run"))?;

@@ -130,7 +130,7 @@ impl cpg_server::Cpg for Svc {
         } else {
             caller.unwrap_or(0)
         };
-        let (etx, erx) = mpsc::unbounded_channel();
+        let (etx, erx) = super::backlog::channel();
         let handle = self
             .call(move |ctx| {
                 let now = ctx.now();
@@ -141,20 +141,27 @@ impl cpg_server::Cpg for Svc {
                         local_nodeid: ctx.node.node_id(),
                     })),
                 };
-                let _ = etx.send(Ok(joined));
+                let _ = etx.send(joined);
                 ctx.sessions.insert(h, etx);
                 Ok::<u64, RequestError>(h)
             })
             .await?
             .map_err(status_of)?;
         tracing::debug!(handle, pid, "cpg join");
-        Ok(Response::new(Box::pin(UnboundedReceiverStream::new(erx))))
+        Ok(Response::new(Box::pin(erx)))
     }
 
     async fn mcast(&self, req: Request<CpgMcastRequest>) -> Result<Response<Empty>, Status> {
         self.check(&req)?;
         let r = req.into_inner();
         self.call(move |ctx| {
+            if ctx
+                .sessions
+                .get(&r.handle)
+                .is_some_and(|s| s.backlog() > super::backlog::MAX_BACKLOG)
+            {
+                return Err(RequestError::TryAgain);
+            }
             let now = ctx.now();
             ctx.node.cpg_mcast(now, r.handle, r.data)
         })
