@@ -6,9 +6,9 @@
 //! the Pacemaker layer ([`crate::stack`]) `pacemaker.log` (every daemon's
 //! log) and `pacemakerd.pid`; one `authkey` shared by all, and `daemons/`
 //! (the subdaemons pacemakerd runs) and `ocf/` (the lab's OCF agents).
-//! Node K has nodeid K, name `nodeK` and address 127.0.0.K. Partitions
-//! are made with policy routing rules (`ip rule ... blackhole`) between
-//! the nodes' addresses, which needs root and iproute2.
+//! Node K has nodeid K, name `nodeK` and address 127.0.0.K, or with
+//! `--netns` 10.214.S.K in a network namespace of its own (see
+//! [`crate::netns`]), where partitions can be made (root and iproute2).
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -17,12 +17,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::netns::Netns;
+
 /// Default UDP port of lab clusters (away from a real corosync's 5405).
 pub const DEFAULT_PORT: u16 = 15405;
-/// First policy-routing rule priority the lab uses for partitions.
-const RULE_PRIO: u32 = 3100;
-/// Where the `local` table's rule goes while a partition stands.
-const LOCAL_PRIO: u32 = 32000;
 
 /// How to build a lab cluster.
 #[derive(Debug, Clone)]
@@ -64,6 +62,8 @@ pub struct Lab {
     pub bin_dir: PathBuf,
     /// Third byte of the nodes' loopback addresses.
     pub subnet: u8,
+    /// Each node runs in its own network namespace.
+    pub netns: bool,
 }
 
 /// The well-known lab folder under the system's temp directory.
@@ -90,7 +90,11 @@ impl Lab {
         let mut nodes = 0;
         let mut port = DEFAULT_PORT;
         let mut subnet = 0;
+        let mut netns = false;
         for line in conf.lines() {
+            if let Some(v) = line.strip_prefix("netns=") {
+                netns = v.trim() == "1";
+            }
             if let Some(v) = line.strip_prefix("subnet=") {
                 subnet = v.trim().parse()?;
             }
@@ -107,11 +111,22 @@ impl Lab {
             port,
             bin_dir: bin_dir(),
             subnet,
+            netns,
         })
     }
 
     /// Writes the configuration of a new cluster into `dir`.
     pub fn create(dir: &Path, spec: &LabSpec) -> Result<Lab> {
+        Self::create_with(dir, spec, false)
+    }
+
+    /// Writes the configuration of a new cluster whose nodes each run in a
+    /// network namespace of their own (made when the nodes start).
+    pub fn create_netns(dir: &Path, spec: &LabSpec) -> Result<Lab> {
+        Self::create_with(dir, spec, true)
+    }
+
+    fn create_with(dir: &Path, spec: &LabSpec, netns: bool) -> Result<Lab> {
         if !(1..=32).contains(&spec.nodes) {
             bail!("a lab has 1 to 32 nodes");
         }
@@ -119,8 +134,11 @@ impl Lab {
         std::fs::write(
             dir.join("lab.conf"),
             format!(
-                "nodes={}\nport={}\nsubnet={}\n",
-                spec.nodes, spec.port, spec.subnet
+                "nodes={}\nport={}\nsubnet={}\nnetns={}\n",
+                spec.nodes,
+                spec.port,
+                spec.subnet,
+                u8::from(netns)
             ),
         )?;
         let key = dir.join("authkey");
@@ -131,7 +149,12 @@ impl Lab {
             port: spec.port,
             bin_dir: bin_dir(),
             subnet: spec.subnet,
+            netns,
         };
+        if netns {
+            // Namespaces left behind by an earlier lab on this port go first.
+            lab.namespaces().teardown()?;
+        }
         for k in 1..=spec.nodes {
             let nd = lab.node_dir(k);
             std::fs::create_dir_all(nd.join("run"))?;
@@ -169,7 +192,16 @@ impl Lab {
 
     /// The address of node `k`.
     pub fn addr(&self, k: u32) -> String {
-        format!("127.0.{}.{k}", self.subnet)
+        if self.netns {
+            self.namespaces().addr(k)
+        } else {
+            format!("127.0.{}.{k}", self.subnet)
+        }
+    }
+
+    /// The lab's network namespaces (used when [`Lab::netns`] is set).
+    pub fn namespaces(&self) -> Netns {
+        Netns::new(self.port, self.subnet, self.nodes)
     }
 
     /// Folder of node `k`.
@@ -362,7 +394,14 @@ impl Lab {
             .create(true)
             .append(true)
             .open(nd.join("corosync.log"))?;
-        let mut cmd = Command::new(self.bin_dir.join("corosync"));
+        let program = self.bin_dir.join("corosync");
+        let mut cmd = if self.netns {
+            let ns = self.namespaces();
+            ns.setup()?;
+            ns.command(k, &program)
+        } else {
+            Command::new(&program)
+        };
         cmd.arg("-f").arg("-c").arg(nd.join("corosync.conf"));
         for (k, v) in self.env(k) {
             cmd.env(k, v);
@@ -429,7 +468,7 @@ impl Lab {
         Ok(())
     }
 
-    /// Stops everything the lab started and removes its partition rules.
+    /// Stops everything the lab started and removes its network namespaces.
     pub fn down(&self) -> Result<()> {
         for k in 1..=self.nodes {
             for d in self.daemons(k).into_iter().rev() {
@@ -438,8 +477,8 @@ impl Lab {
             self.sweep(k);
             self.stop(k)?;
         }
-        if is_root() {
-            let _ = self.heal();
+        if self.netns {
+            self.namespaces().teardown()?;
         }
         Ok(())
     }
@@ -507,85 +546,18 @@ impl Lab {
 
     /// Cuts the network between the groups (each a list of node numbers).
     pub fn partition(&self, groups: &[Vec<u32>]) -> Result<()> {
-        if !is_root() {
-            bail!("partitions need root (policy routing rules)");
+        if !self.netns {
+            bail!(
+                "partitions need a lab in network namespaces (pcmk-lab up --netns; root and iproute2)"
+            );
         }
-        self.heal()?;
-        let mut prio = RULE_PRIO;
-        let mut rules = Vec::new();
-        for (i, a) in groups.iter().enumerate() {
-            for b in groups.iter().skip(i + 1) {
-                for x in a {
-                    for y in b {
-                        for (from, to) in [(x, y), (y, x)] {
-                            let args = vec![
-                                "rule".to_string(),
-                                "add".into(),
-                                "from".into(),
-                                self.addr(*from),
-                                "to".into(),
-                                self.addr(*to),
-                                "blackhole".into(),
-                                "priority".into(),
-                                prio.to_string(),
-                            ];
-                            run_ip(&args)?;
-                            rules.push(prio.to_string());
-                            prio += 1;
-                        }
-                    }
-                }
-            }
-        }
-        std::fs::write(self.dir.join("partition"), rules.join("\n"))?;
-        // Loopback addresses are found in the `local` table, whose rule comes
-        // first (priority 0): move it after ours while a partition stands.
-        if run_ip(&[
-            "rule".into(),
-            "add".into(),
-            "priority".into(),
-            LOCAL_PRIO.to_string(),
-            "lookup".into(),
-            "local".into(),
-        ])
-        .is_ok()
-        {
-            let _ = run_ip(&["rule".into(), "del".into(), "priority".into(), "0".into()]);
-        }
-        Ok(())
+        self.namespaces().partition(groups)
     }
 
-    /// Removes the partition rules.
+    /// Joins the network again.
     pub fn heal(&self) -> Result<()> {
-        let f = self.dir.join("partition");
-        if let Ok(text) = std::fs::read_to_string(&f) {
-            for prio in text.lines().filter(|l| !l.trim().is_empty()) {
-                let _ = run_ip(&[
-                    "rule".into(),
-                    "del".into(),
-                    "priority".into(),
-                    prio.trim().to_string(),
-                ]);
-            }
-            let _ = std::fs::remove_file(f);
-            // Put the `local` table back first.
-            if run_ip(&[
-                "rule".into(),
-                "add".into(),
-                "priority".into(),
-                "0".into(),
-                "lookup".into(),
-                "local".into(),
-            ])
-            .is_ok()
-            {
-                let _ = run_ip(&[
-                    "rule".into(),
-                    "del".into(),
-                    "priority".into(),
-                    LOCAL_PRIO.to_string(),
-                ]);
-            }
+        if self.netns {
+            self.namespaces().heal()?;
         }
         Ok(())
     }
@@ -596,17 +568,6 @@ fn process_alive(pid: i32) -> bool {
     nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None).is_ok()
         && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .is_ok_and(|s| s.split_whitespace().nth(2) == Some("Z"))
-}
-
-fn run_ip(args: &[String]) -> Result<()> {
-    let st = Command::new("ip")
-        .args(args)
-        .status()
-        .context("cannot run ip (install iproute2)")?;
-    if !st.success() {
-        bail!("ip {} failed", args.join(" "));
-    }
-    Ok(())
 }
 
 /// Whether we run as root.

@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use pcmk_integration::lab::{self, Lab, LabSpec};
+use pcmk_integration::netns::Netns;
 use pcmk_proto::corosync::client::{Corosync, CpgMessage};
 
 struct Running {
@@ -291,17 +292,22 @@ async fn t13_partition_splits_quorum_and_heals() {
     if !have_binaries() {
         return;
     }
-    if !lab::is_root()
-        || std::process::Command::new("ip")
-            .arg("rule")
-            .output()
-            .is_err()
-    {
-        eprintln!("skipped: partitions need root and iproute2");
+    if let Some(why) = Netns::unavailable() {
+        eprintln!("skipped: {why}");
         return;
     }
-    let r = lab_of(3, 34, 16_408);
+    let dir = tempfile::tempdir().unwrap();
+    let spec = LabSpec {
+        nodes: 3,
+        port: 16_408,
+        token: Some(1000),
+        crypto: true,
+        subnet: 34,
+    };
+    let lab = Lab::create_netns(dir.path(), &spec).unwrap();
+    let r = Running { lab, _dir: dir };
     let lab = &r.lab;
+    lab.start_all().unwrap();
     lab.wait_members(&all(3), Duration::from_secs(20))
         .await
         .unwrap();

@@ -120,7 +120,7 @@ type Events<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send + 'static>>
 /// leaves it with reason PROCDOWN, as corosync does when a client's IPC
 /// connection closes, so the other members learn of it at once.
 struct SessionStream {
-    events: UnboundedReceiverStream<Result<CpgEvent, Status>>,
+    events: super::backlog::EventStream,
     handle: u64,
     calls: mpsc::Sender<Call>,
 }
@@ -171,7 +171,7 @@ impl cpg_server::Cpg for Svc {
         } else {
             caller.unwrap_or(0)
         };
-        let (etx, erx) = mpsc::unbounded_channel();
+        let (etx, erx) = super::backlog::channel();
         let handle = self
             .call(move |ctx| {
                 let now = ctx.now();
@@ -182,7 +182,7 @@ impl cpg_server::Cpg for Svc {
                         local_nodeid: ctx.node.node_id(),
                     })),
                 };
-                let _ = etx.send(Ok(joined));
+                let _ = etx.send(joined);
                 ctx.sessions.insert(h, etx);
                 Ok::<u64, RequestError>(h)
             })
@@ -190,7 +190,7 @@ impl cpg_server::Cpg for Svc {
             .map_err(status_of)?;
         tracing::debug!(handle, pid, "cpg join");
         Ok(Response::new(Box::pin(SessionStream {
-            events: UnboundedReceiverStream::new(erx),
+            events: erx,
             handle,
             calls: self.tx.clone(),
         })))
@@ -200,6 +200,13 @@ impl cpg_server::Cpg for Svc {
         self.check(&req)?;
         let r = req.into_inner();
         self.call(move |ctx| {
+            if ctx
+                .sessions
+                .get(&r.handle)
+                .is_some_and(|s| s.backlog() > super::backlog::MAX_BACKLOG)
+            {
+                return Err(RequestError::TryAgain);
+            }
             let now = ctx.now();
             ctx.node.cpg_mcast(now, r.handle, r.data)
         })

@@ -1,6 +1,7 @@
 //! The tokio shell: UDP to the nodelist, timers, and the local gRPC
 //! services, all feeding one [`Node`] owned by a single event loop.
 
+mod backlog;
 mod grpc;
 mod net;
 
@@ -16,7 +17,7 @@ use crate::node::{Effect, Node};
 use crate::totem::rng::SplitMix64;
 use crate::totem::{NodeId, Timestamp};
 use crate::wire::{Codec, ReplayGuard};
-use pcmk_proto::corosync::{CmapChange, CmapEntry, CpgEvent, QuorumState, RingId as PbRingId};
+use pcmk_proto::corosync::{CmapChange, CmapEntry, QuorumState, RingId as PbRingId};
 
 /// Environment variable that moves corosync's state directory (ring id files).
 pub const ENV_STATE_DIR: &str = "COROSYNC_STATE_DIR";
@@ -67,7 +68,7 @@ pub(crate) struct Ctx {
     pub node: Node,
     pub started: Instant,
     pub config_path: PathBuf,
-    pub sessions: HashMap<u64, Tx<CpgEvent>>,
+    pub sessions: HashMap<u64, backlog::EventTx>,
     pub quorum_trackers: Vec<Tx<QuorumState>>,
     pub cmap_trackers: Vec<(String, bool, Tx<CmapChange>)>,
     pub exit: Option<String>,
@@ -270,7 +271,7 @@ async fn apply_effects(ctx: &mut Ctx, net: &mut net::Net, ring_file: &std::path:
                 Effect::Send { to, msg } => net.send(to, &msg).await,
                 Effect::Cpg { handle, event } => {
                     if let Some(tx) = ctx.sessions.get(&handle)
-                        && tx.send(Ok(event)).is_err()
+                        && !tx.send(event)
                     {
                         // The client went away: it leaves the group.
                         ctx.sessions.remove(&handle);

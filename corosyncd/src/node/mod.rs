@@ -27,8 +27,10 @@ use crate::totem::{
 };
 use wire::ServiceMsg;
 
-/// Most bytes a node queues for totem before CPG says "try again".
-pub const MAX_QUEUED: usize = 64 << 20;
+/// Most bytes a node queues for totem before CPG says "try again" (about
+/// Corosync's own bound: its new-message queue holds 4 MB of frames). A
+/// single larger message is still taken when nothing else waits.
+pub const MAX_QUEUED: usize = 4 << 20;
 
 /// What the node asks its runtime to do.
 #[derive(Debug, Clone, PartialEq)]
@@ -676,7 +678,8 @@ impl Node {
         data: Vec<u8>,
     ) -> Result<(), RequestError> {
         let s = self.sessions.get(&handle).ok_or(RequestError::NotExist)?;
-        if self.srp.queued_bytes() + data.len() > MAX_QUEUED {
+        let queued = self.srp.queued_bytes();
+        if queued > 0 && queued + data.len() > MAX_QUEUED {
             return Err(RequestError::TryAgain);
         }
         let msg = ServiceMsg::CpgMcast {

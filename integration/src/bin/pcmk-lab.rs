@@ -31,7 +31,8 @@ enum Cmd {
         /// Number of nodes.
         #[arg(long, default_value_t = 3)]
         nodes: u32,
-        /// Put each node in its own network namespace (not supported yet: partitions use policy routing).
+        /// Put each node in its own network namespace on a bridge (root and
+        /// iproute2; needed for `partition`).
         #[arg(long)]
         netns: bool,
         /// UDP port of the ring.
@@ -117,24 +118,24 @@ fn run(cmd: Cmd, dir: &std::path::Path) -> anyhow::Result<u8> {
             without,
             corosync_only,
         } => {
-            if netns {
-                eprintln!(
-                    "pcmk-lab: --netns is not supported yet; nodes share the loopback (partitions use policy routing)"
-                );
+            if netns && let Some(why) = pcmk_integration::netns::Netns::unavailable() {
+                anyhow::bail!("--netns: {why}");
             }
             if let Ok(old) = Lab::open(dir) {
                 old.down()?;
             }
-            let lab = Lab::create(
-                dir,
-                &LabSpec {
-                    nodes,
-                    port,
-                    token,
-                    crypto: true,
-                    subnet: 0,
-                },
-            )?;
+            let spec = LabSpec {
+                nodes,
+                port,
+                token,
+                crypto: true,
+                subnet: 0,
+            };
+            let lab = if netns {
+                Lab::create_netns(dir, &spec)?
+            } else {
+                Lab::create(dir, &spec)?
+            };
             let rt = runtime()?;
             let within = Duration::from_secs(timeout);
             if corosync_only {
