@@ -76,7 +76,10 @@ pub fn default_dir() -> PathBuf {
 pub fn bin_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     let dir = exe.parent().map(Path::to_path_buf).unwrap_or_default();
-    if dir.join("corosync").exists() {
+    let nested = dir
+        .file_name()
+        .is_some_and(|n| n == "deps" || n == "examples");
+    if dir.join("corosync").exists() || !nested {
         return dir;
     }
     dir.parent().map(Path::to_path_buf).unwrap_or(dir)
