@@ -134,6 +134,11 @@ impl Lab {
             bail!("a lab has 1 to 32 nodes");
         }
         std::fs::create_dir_all(dir)?;
+        if dir.join("lab.conf").exists() {
+            // A new lab starts empty: an earlier lab's CIBs, logs and agent
+            // state files (left by a killed node) would otherwise carry over.
+            clear_nodes(dir)?;
+        }
         std::fs::write(
             dir.join("lab.conf"),
             format!(
@@ -564,6 +569,23 @@ impl Lab {
         }
         Ok(())
     }
+}
+
+/// Removes the node folders (`nodeK`) of an earlier lab in `dir`.
+fn clear_nodes(dir: &Path) -> Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let name = e.file_name();
+        let is_node = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("node"))
+            .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()));
+        if is_node && e.file_type()?.is_dir() {
+            std::fs::remove_dir_all(e.path())
+                .with_context(|| format!("cannot clear {}", e.path().display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether process `pid` exists and is not a zombie.

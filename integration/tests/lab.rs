@@ -106,3 +106,33 @@ async fn t40_lab_up_kill_start_down() {
         assert_eq!(processes_of(lab, k), 0, "node{k} stopped");
     }
 }
+
+#[test]
+fn t41_a_new_lab_starts_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = LabSpec {
+        nodes: 3,
+        ..LabSpec::default()
+    };
+    let lab = Lab::create(dir.path(), &spec).unwrap();
+    let stale = lab
+        .node_dir(1)
+        .join("run")
+        .join("pcmk-lab-Dummy-dummy.state");
+    std::fs::write(&stale, "").unwrap();
+    std::fs::write(lab.node_dir(3).join("state").join("cib.xml"), "<cib/>").unwrap();
+    let other = dir.path().join("notes");
+    std::fs::write(&other, "kept").unwrap();
+    let lab = Lab::create(
+        dir.path(),
+        &LabSpec {
+            nodes: 2,
+            ..LabSpec::default()
+        },
+    )
+    .unwrap();
+    assert!(!stale.exists(), "an agent's state file carried over");
+    assert!(!lab.node_dir(3).exists(), "a node of the old lab is left");
+    assert!(lab.node_dir(1).join("corosync.conf").exists());
+    assert!(other.exists(), "only node folders are cleared");
+}
