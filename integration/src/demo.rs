@@ -38,7 +38,7 @@ pub fn configuration() -> String {
         r#"<configuration>
   <crm_config>
     <cluster_property_set id="cib-bootstrap-options">
-      <nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/>
+      <nvpair id="cib-bootstrap-options-fencing-enabled" name="fencing-enabled" value="false"/>
       <nvpair id="cib-bootstrap-options-cluster-recheck-interval" name="cluster-recheck-interval" value="1min"/>
     </cluster_property_set>
   </crm_config>
@@ -187,7 +187,7 @@ async fn demo(lab: &Lab) -> Result<Outcome> {
             configure(lab, k).await?;
         }
     }
-    println!("Configured resource {RESOURCE} (ocf:pcmk-lab:Dummy), stonith-enabled=false");
+    println!("Configured resource {RESOURCE} (ocf:pcmk-lab:Dummy), fencing-enabled=false");
     let Some((dc, at)) = t.dc else {
         outcome.before = show(lab, 1, "Cluster");
         println!(
