@@ -325,8 +325,9 @@ impl Lab {
     /// Waits until daemon `daemon` of node `k` has exited.
     pub fn wait_daemon_gone(&self, k: u32, daemon: &str, within: Duration) -> bool {
         let end = Instant::now() + within;
+        let file = self.daemon_pid_file(k, daemon);
         while Instant::now() < end {
-            let _ = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            reap_from(&file);
             if self.daemon_pid(k, daemon).is_none() {
                 return true;
             }
@@ -457,9 +458,10 @@ impl Lab {
 
     fn wait_gone(&self, k: u32, within: Duration) -> bool {
         let end = Instant::now() + within;
+        let file = self.pid_file(k);
         while Instant::now() < end {
-            // Reap our own children so they do not linger as zombies.
-            let _ = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            // Reap our own child so it does not linger as a zombie.
+            reap_from(&file);
             if self.pid(k).is_none() {
                 return true;
             }
@@ -586,6 +588,26 @@ fn clear_nodes(dir: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Reaps process `pid` if it is a child of this process that has exited.
+/// Only that process: tests run in parallel threads of one process, and
+/// reaping any child would steal another test's exit status.
+pub fn reap(pid: i32) {
+    let _ = nix::sys::wait::waitpid(
+        nix::unistd::Pid::from_raw(pid),
+        Some(nix::sys::wait::WaitPidFlag::WNOHANG),
+    );
+}
+
+/// Reaps the process whose pid is in `pid_file` (see [`reap`]).
+fn reap_from(pid_file: &Path) {
+    if let Some(pid) = std::fs::read_to_string(pid_file)
+        .ok()
+        .and_then(|t| t.trim().parse::<i32>().ok())
+    {
+        reap(pid);
+    }
 }
 
 /// Whether process `pid` exists and is not a zombie.

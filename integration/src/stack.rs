@@ -106,8 +106,11 @@ impl Lab {
     pub fn sweep(&self, k: u32) {
         let marker = format!("PCMK_run_dir={}", self.node_dir(k).join("run").display());
         let end = Instant::now() + Duration::from_secs(5);
+        let mut killed = std::collections::BTreeSet::new();
         loop {
-            let _ = nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
+            for &pid in &killed {
+                crate::lab::reap(pid);
+            }
             let left = processes_with_env(&marker);
             if left.is_empty() || Instant::now() > end {
                 break;
@@ -117,6 +120,7 @@ impl Lab {
                     nix::unistd::Pid::from_raw(pid),
                     nix::sys::signal::Signal::SIGKILL,
                 );
+                killed.insert(pid);
             }
             std::thread::sleep(Duration::from_millis(10));
         }
