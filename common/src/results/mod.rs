@@ -12,12 +12,14 @@
 //! on Linux.
 
 mod errno;
+mod exec_status;
 mod rc;
 
 use std::borrow::Cow;
 
 use crate::exit::CrmExit;
 
+pub use exec_status::ExecStatus;
 pub use rc::{PcmkRc, rc_to_exit};
 
 /// How a numeric result code is to be read.

@@ -8,59 +8,7 @@ use crate::model::{NodeIdx, OnFail, Role, RscFlags, RscIdx, SchedFlags, Schedule
 use crate::unpack::failcount::FcMode;
 use crate::values::{INFINITY, parse_ll};
 
-/// Executor status codes (`PCMK_EXEC_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExecStatus {
-    /// Unknown.
-    Unknown = -2,
-    /// In progress.
-    Pending = -1,
-    /// Completed.
-    Done = 0,
-    /// Cancelled.
-    Cancelled = 1,
-    /// Timed out.
-    Timeout = 2,
-    /// Not supported.
-    NotSupported = 3,
-    /// Failed (soft).
-    Error = 4,
-    /// Failed (hard, on this node).
-    ErrorHard = 5,
-    /// Failed (fatal, everywhere).
-    ErrorFatal = 6,
-    /// Agent not installed.
-    NotInstalled = 7,
-    /// Remote connection lost.
-    NotConnected = 8,
-    /// Invalid.
-    Invalid = 9,
-    /// No fence device.
-    NoFenceDevice = 10,
-    /// No secrets.
-    NoSecrets = 11,
-}
-
-impl ExecStatus {
-    fn from_i64(v: i64) -> Option<ExecStatus> {
-        Some(match v {
-            -1 => ExecStatus::Pending,
-            0 => ExecStatus::Done,
-            1 => ExecStatus::Cancelled,
-            2 => ExecStatus::Timeout,
-            3 => ExecStatus::NotSupported,
-            4 => ExecStatus::Error,
-            5 => ExecStatus::ErrorHard,
-            6 => ExecStatus::ErrorFatal,
-            7 => ExecStatus::NotInstalled,
-            8 => ExecStatus::NotConnected,
-            9 => ExecStatus::Invalid,
-            10 => ExecStatus::NoFenceDevice,
-            11 => ExecStatus::NoSecrets,
-            _ => return None,
-        })
-    }
-}
+pub use pcmk_common::results::ExecStatus;
 
 /// OCF result codes the scheduler distinguishes.
 pub mod rc {
@@ -185,7 +133,8 @@ impl Scheduler {
         let status = op
             .attr("op-status")
             .and_then(parse_ll)
-            .and_then(ExecStatus::from_i64);
+            .and_then(|v| i32::try_from(v).ok())
+            .and_then(ExecStatus::from_code);
         let Some(status) = status.filter(|s| *s != ExecStatus::Cancelled) else {
             let rid = self.rscs[rsc].id.clone();
             self.config_err(format!(

@@ -41,7 +41,7 @@ fn result_text(op: &OpResult) -> String {
         (ExecStatus::Done, 7) => "not running".into(),
         (ExecStatus::Done, 8) => "promoted".into(),
         (ExecStatus::Done, rc) => format!("error (rc={rc})"),
-        (status, _) => status.text().to_ascii_lowercase(),
+        (status, _) => status.description().to_ascii_lowercase(),
     }
 }
 
