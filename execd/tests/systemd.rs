@@ -11,10 +11,10 @@ mod fake_systemd;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use fake_systemd::{FakeSystemd, FakeUnit, JobEnd};
+use fake_systemd::{FakeSystemd, FakeUnit, JobEnd, Reaped, find_dbus_daemon, start_bus, wait_for};
 use pcmk_proto::execd as pb;
 use pcmk_proto::execd::executor_client::ExecutorClient;
 use tokio_stream::StreamExt;
@@ -23,78 +23,6 @@ use tonic::transport::Channel;
 fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     exe.parent().unwrap().parent().unwrap().join(name)
-}
-
-fn find_dbus_daemon() -> Option<PathBuf> {
-    ["/usr/bin/dbus-daemon", "/bin/dbus-daemon"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists())
-}
-
-/// Kills and reaps a child when dropped.
-struct Reaped(Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn wait_for(path: &Path, what: &str) {
-    let t = Instant::now();
-    while !path.exists() {
-        assert!(
-            t.elapsed() < Duration::from_secs(10),
-            "{what} did not start"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// A private message bus.
-fn start_bus(dir: &Path) -> (Reaped, String) {
-    let sock = dir.join("system_bus_socket");
-    let conf = dir.join("bus.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_type="method_return"/>
-    <allow send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="signal"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-  </policy>
-</busconfig>
-"#,
-            sock.display()
-        ),
-    )
-    .unwrap();
-    let child = Command::new(find_dbus_daemon().unwrap())
-        .arg(format!("--config-file={}", conf.display()))
-        .arg("--nofork")
-        .arg("--nopidfile")
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("dbus.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let guard = Reaped(child);
-    wait_for(&sock, "dbus-daemon");
-    (guard, format!("unix:path={}", sock.display()))
 }
 
 /// A running executor and a client of it.

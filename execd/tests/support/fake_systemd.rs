@@ -1,8 +1,13 @@
 //! A fake systemd manager served on a private D-Bus bus: the manager's
 //! methods the executor uses, unit objects with their states, and
-//! `JobRemoved` signals when jobs end. It records every call.
+//! `JobRemoved` signals when jobs end. It records every call. Also starts
+//! the private bus (`dbus-daemon`) it is served on.
+
+#![allow(dead_code, clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -299,4 +304,76 @@ impl FakeSystemd {
             .unwrap()
             .active = state.into();
     }
+}
+
+pub fn find_dbus_daemon() -> Option<PathBuf> {
+    ["/usr/bin/dbus-daemon", "/bin/dbus-daemon"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
+/// Kills and reaps a child when dropped.
+pub struct Reaped(pub Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn wait_for(path: &Path, what: &str) {
+    let t = Instant::now();
+    while !path.exists() {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "{what} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A private message bus.
+pub fn start_bus(dir: &Path) -> (Reaped, String) {
+    let sock = dir.join("system_bus_socket");
+    let conf = dir.join("bus.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path={}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_type="method_call"/>
+    <allow send_type="signal"/>
+    <allow send_type="method_return"/>
+    <allow send_type="error"/>
+    <allow receive_type="method_call"/>
+    <allow receive_type="signal"/>
+    <allow receive_type="method_return"/>
+    <allow receive_type="error"/>
+  </policy>
+</busconfig>
+"#,
+            sock.display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new(find_dbus_daemon().unwrap())
+        .arg(format!("--config-file={}", conf.display()))
+        .arg("--nofork")
+        .arg("--nopidfile")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("dbus.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let guard = Reaped(child);
+    wait_for(&sock, "dbus-daemon");
+    (guard, format!("unix:path={}", sock.display()))
 }
