@@ -6,126 +6,17 @@
 
 #![allow(clippy::unwrap_used)]
 
+#[path = "support/daemon.rs"]
+mod daemon;
 #[path = "support/fake_systemd.rs"]
 mod fake_systemd;
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use fake_systemd::{FakeSystemd, FakeUnit, JobEnd, Reaped, find_dbus_daemon, start_bus, wait_for};
+use daemon::{Execd, bin, start_execd};
+use fake_systemd::{FakeSystemd, FakeUnit, JobEnd, Reaped, find_dbus_daemon, start_bus};
 use pcmk_proto::execd as pb;
-use pcmk_proto::execd::executor_client::ExecutorClient;
-use tokio_stream::StreamExt;
-use tonic::transport::Channel;
-
-fn bin(name: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().join(name)
-}
-
-/// A running executor and a client of it.
-struct Execd {
-    _child: Reaped,
-    client: ExecutorClient<Channel>,
-    results: tonic::Streaming<pb::OpResult>,
-}
-
-async fn start_execd(dir: &Path, bus_address: &str) -> Execd {
-    let run = dir.join("run");
-    let child = Command::new(bin("pacemaker-execd"))
-        .env("PCMK_run_dir", &run)
-        .env("PCMK_logfile", dir.join("execd.log"))
-        .env("PCMK_logfacility", "none")
-        .env("PCMK_debug", "yes")
-        .env("DBUS_SYSTEM_BUS_ADDRESS", bus_address)
-        .env("PCMK_systemd_run_dir", dir.join("systemd"))
-        .env("OCF_ROOT", dir.join("ocf"))
-        .env("PCMK_lsb_dir", dir.join("init.d"))
-        .env("PCMK_fence_agent_dir", dir.join("sbin"))
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(dir.join("execd.stderr")).unwrap())
-        .spawn()
-        .unwrap();
-    let child = Reaped(child);
-    let sock = run.join("execd.sock");
-    wait_for(&sock, "pacemaker-execd");
-    let mut client = ExecutorClient::new(pcmk_proto::uds::connect(&sock).await.unwrap());
-    let results = client
-        .subscribe(pb::SubscribeRequest {})
-        .await
-        .unwrap()
-        .into_inner();
-    Execd {
-        _child: child,
-        client,
-        results,
-    }
-}
-
-impl Execd {
-    async fn exec(
-        &mut self,
-        id: &str,
-        class: &str,
-        agent: &str,
-        action: &str,
-        interval: u32,
-        timeout: u32,
-    ) -> i32 {
-        let r = self
-            .client
-            .exec(pb::ExecRequest {
-                rsc: Some(pb::Resource {
-                    id: id.into(),
-                    class: class.into(),
-                    provider: String::new(),
-                    r#type: agent.into(),
-                }),
-                action: action.into(),
-                interval_ms: interval,
-                timeout_ms: timeout,
-                start_delay_ms: 0,
-                params: HashMap::new(),
-                meta: HashMap::new(),
-                user_data: String::new(),
-                notify_changes_only: false,
-            })
-            .await
-            .unwrap()
-            .into_inner();
-        assert_eq!(r.rc, 0, "{}", r.message);
-        r.call_id
-    }
-
-    /// The next result of call `call_id` (others are skipped).
-    async fn result_of(&mut self, call_id: i32) -> pb::OpResult {
-        loop {
-            let r = tokio::time::timeout(Duration::from_secs(15), self.results.next())
-                .await
-                .expect("no result within 15s")
-                .expect("stream ended")
-                .expect("stream error");
-            if r.call_id == call_id {
-                return r;
-            }
-        }
-    }
-
-    /// Runs an operation and waits for its result.
-    async fn run(
-        &mut self,
-        id: &str,
-        class: &str,
-        agent: &str,
-        action: &str,
-        timeout: u32,
-    ) -> pb::OpResult {
-        let c = self.exec(id, class, agent, action, 0, timeout).await;
-        self.result_of(c).await
-    }
-}
 
 fn units() -> BTreeMap<String, FakeUnit> {
     let mut u = BTreeMap::new();
