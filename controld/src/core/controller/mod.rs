@@ -140,6 +140,9 @@ pub struct Controller {
     quorate: bool,
     transition_timer: bool,
     transitions: u64,
+    /// Failed fencing attempts per target since its last success
+    /// (`fencing-max-attempts` stops the retries).
+    fence_failures: BTreeMap<String, u32>,
     out: Vec<Command>,
 }
 
@@ -176,6 +179,7 @@ impl Controller {
             quorate: false,
             transition_timer: false,
             transitions: 0,
+            fence_failures: BTreeMap::new(),
             out: Vec::new(),
         }
     }

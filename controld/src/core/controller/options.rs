@@ -24,6 +24,9 @@ pub struct ControllerOptions {
     pub cluster_recheck_interval: Duration,
     /// `node-action-limit` (0: no fixed limit).
     pub node_action_limit: u32,
+    /// `fencing-max-attempts` (`stonith-max-attempts`): failed fencing
+    /// attempts of one target before the controller stops retrying (10).
+    pub fencing_max_attempts: u32,
     /// `cluster-name`, if set.
     pub cluster_name: Option<String>,
 }
@@ -39,6 +42,7 @@ impl Default for ControllerOptions {
             transition_delay: Duration::ZERO,
             cluster_recheck_interval: Duration::from_secs(900),
             node_action_limit: 0,
+            fencing_max_attempts: 10,
             cluster_name: None,
         }
     }
@@ -69,6 +73,14 @@ impl ControllerOptions {
             .and_then(|v| v.trim().parse().ok())
         {
             o.node_action_limit = n;
+        }
+        if let Some(n) = pairs
+            .get("fencing-max-attempts")
+            .or_else(|| pairs.get("stonith-max-attempts"))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|&n| n > 0)
+        {
+            o.fencing_max_attempts = n;
         }
         o.cluster_name = pairs.get("cluster-name").cloned();
         o

@@ -379,8 +379,18 @@ impl Controller {
 
     /// A fencing request finished.
     pub(super) fn fence_done(&mut self, action_id: i32, target: &str, ok: bool) {
+        let mut give_up = false;
         if ok {
+            self.fence_failures.remove(target);
             tracing::info!("Peer {target} was terminated (reboot) by the fencer: OK");
+            // Known down now: later node_state updates (a join round) must
+            // not make it look unclean again.
+            if let Some(p) = self.peers.get_mut(target)
+                && !p.member
+            {
+                p.expected = Some(crate::core::peers::Expected::Down);
+                p.join = crate::core::peers::JoinPhase::None;
+            }
             if let Some(p) = self.peers.get(target).cloned() {
                 let mut state = Element::new("node_state")
                     .with_attr("id", p.node.id.to_string())
@@ -408,10 +418,24 @@ impl Controller {
                 self.cib(CibOp::Transaction(ops), None);
             }
         } else {
-            tracing::error!("Fencing of {target} failed");
+            let n = self.fence_failures.entry(target.to_string()).or_default();
+            *n += 1;
+            tracing::error!(
+                "Fencing of {target} failed ({} of at most {} attempts)",
+                *n,
+                self.opts.fencing_max_attempts
+            );
+            if *n >= self.opts.fencing_max_attempts {
+                tracing::error!("Too many failures ({}) to fence {target}, giving up", *n);
+                give_up = true;
+            }
         }
         if self.is_dc() {
-            self.te.fence_result(action_id, ok);
+            if give_up {
+                self.te.fence_result_with(action_id, false, GraphNext::Wait);
+            } else {
+                self.te.fence_result(action_id, ok);
+            }
         }
     }
 
