@@ -638,6 +638,13 @@ pub async fn serve(
             .map_err(ServeError::Cib)?;
     }
     let listener = pcmk_proto::uds::bind(&socket, 0o660)?;
+    // The controller runs as hacluster: let the cluster group connect.
+    if let Err(e) = pcmk_common::daemon::account::share_with_cluster_group(&socket) {
+        tracing::debug!(
+            "could not give {} to the cluster group: {e}",
+            socket.display()
+        );
+    }
     tracing::info!(node = %cfg.node, socket = %socket.display(), "fencer accepting connections");
     let lost = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
     let lost_w = lost.clone();

@@ -283,7 +283,7 @@ async fn t60_a_lost_node_is_fenced_before_its_resource_moves() {
     assert!(records(&record).iter().all(|f| f.rc != 0));
     // The failures are in every survivor's fencing history.
     for &k in &rest {
-        let out = stonith_admin(lab, k, &["-H", &victim_name]);
+        let out = stonith_admin(lab, k, &["--history", &victim_name, "--verbose"]);
         assert!(out.contains("failed"), "node{k}: {out}");
     }
 
@@ -305,6 +305,7 @@ async fn t60_a_lost_node_is_fenced_before_its_resource_moves() {
     };
     let recs = records(&record);
     assert!(recs.len() > failed_tries, "{recs:?}");
+    eprintln!("the agent was asked: {recs:?}");
     let fenced = recs
         .iter()
         .find(|f| f.rc == 0)
@@ -381,12 +382,13 @@ async fn t60_a_lost_node_is_fenced_before_its_resource_moves() {
     // Every survivor's fencer shows the cluster's history: the failures
     // and the success, executed by a fencer of the cluster.
     for &k in &rest {
-        let out = stonith_admin(lab, k, &["-H", &victim_name]);
+        let out = stonith_admin(lab, k, &["--history", &victim_name, "--verbose"]);
         assert!(
             out.contains(&format!("of {victim_name} successful")),
             "node{k}: {out}"
         );
         assert!(out.contains("delegate=node"), "node{k}: {out}");
+        eprintln!("node{k}: stonith_admin --history {victim_name} --verbose\n{out}");
         assert!(out.contains("failed"), "node{k}: {out}");
     }
     let (_, mon, _) = lab.exec(new_home, "crm_mon", &["-1"]).unwrap();
