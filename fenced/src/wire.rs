@@ -183,6 +183,12 @@ pub fn encode(msg: &PeerMsg, from: &str, to: Option<&str>) -> Vec<u8> {
                 x.push(entry_xml(e));
             }
         }
+        PeerMsg::HistoryCleanup(target) => {
+            x.set_attr("st_op", "st_fence_history_cleanup");
+            if let Some(t) = target {
+                x.set_attr("st_target", t.as_str());
+            }
+        }
     }
     x.to_compact().into_bytes()
 }
@@ -329,6 +335,7 @@ pub fn decode(data: &[u8]) -> Result<Received, WireError> {
                 .map(|e| entry_from(e, &op))
                 .collect::<Result<_, _>>()?,
         ),
+        "st_fence_history_cleanup" => PeerMsg::HistoryCleanup(f.opt("st_target")),
         _ => return Err(f.err("st_op")),
     };
     Ok(Received {
@@ -444,6 +451,7 @@ mod tests {
             }),
             entry().prop_map(PeerMsg::Done),
             proptest::collection::vec(entry(), 0..4).prop_map(PeerMsg::History),
+            proptest::option::of(text()).prop_map(PeerMsg::HistoryCleanup),
         ]
     }
 

@@ -488,6 +488,12 @@ fn a_joining_node_receives_the_history() {
         .membership(now, &["n1".into(), "n2".into(), "n3".into()]);
     net.settle(|_, _| {});
     assert_eq!(net.node("n3").history(None).len(), 1);
+    // A cleanup asked on one node empties every node's history.
+    net.node("n2").cleanup_history(Some("n3"));
+    net.settle(|_, _| {});
+    for n in ["n1", "n2", "n3"] {
+        assert!(net.node(n).history(None).is_empty(), "{n}");
+    }
 }
 
 #[test]

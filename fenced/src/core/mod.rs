@@ -244,9 +244,15 @@ impl Fencer {
         self.history.list(target)
     }
 
-    /// Forgets completed operations for `target` (all when `None`).
+    /// API: forgets completed operations for `target` (all when `None`),
+    /// here at once and on every peer (the cleanup is broadcast, as
+    /// Pacemaker does for a client's request).
     pub fn cleanup_history(&mut self, target: Option<&str>) {
         self.history.cleanup(target);
+        self.output.push(Command::Send {
+            to: None,
+            msg: PeerMsg::HistoryCleanup(target.map(str::to_string)),
+        });
     }
 
     /// A message from a peer fencer (or from this node, looped back).
@@ -297,6 +303,15 @@ impl Fencer {
             PeerMsg::History(entries) => {
                 if from != self.local {
                     self.merge_history(entries);
+                }
+            }
+            PeerMsg::HistoryCleanup(target) => {
+                if from != self.local {
+                    tracing::info!(
+                        "{from} cleaned up the fencing history of {}",
+                        target.as_deref().unwrap_or("every node")
+                    );
+                    self.history.cleanup(target.as_deref());
                 }
             }
         }

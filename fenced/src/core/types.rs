@@ -93,6 +93,9 @@ pub enum PeerMsg {
     /// A node's whole history (broadcast when a fencer joins, so that
     /// every node ends up with the union).
     History(Vec<HistoryEntry>),
+    /// Forget completed operations against a target (all when `None`),
+    /// broadcast by the node whose client asked.
+    HistoryCleanup(Option<String>),
 }
 
 /// Timers the core arms.
