@@ -101,5 +101,12 @@ mod tests {
         assert_eq!(o.dc_deadtime, Duration::from_secs(5));
         assert_eq!(o.election_timeout, Duration::from_secs(120));
         assert_eq!(o.node_action_limit, 4);
+        assert_eq!(o.fencing_max_attempts, 10);
+        p.insert("stonith-max-attempts".to_string(), "3".to_string());
+        assert_eq!(ControllerOptions::from_pairs(&p).fencing_max_attempts, 3);
+        p.insert("fencing-max-attempts".to_string(), "0".to_string());
+        assert_eq!(ControllerOptions::from_pairs(&p).fencing_max_attempts, 10);
+        p.insert("fencing-max-attempts".to_string(), "5".to_string());
+        assert_eq!(ControllerOptions::from_pairs(&p).fencing_max_attempts, 5);
     }
 }
