@@ -42,6 +42,10 @@ pub use event::Event;
 pub use options::ControllerOptions;
 pub use register::Register;
 
+/// The client name the controller gives the fencer, by which it recognises
+/// its own fencing operations in the fencer's notifications.
+pub const FENCE_CLIENT: &str = "pacemaker-controld";
+
 use super::election::Election;
 use super::fsa::{Actions, Cause, Input, State, next_step, transition};
 use super::history::HistoryCache;
