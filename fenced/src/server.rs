@@ -74,6 +74,7 @@ enum Event {
 #[derive(Clone)]
 pub struct FencerService {
     tx: mpsc::UnboundedSender<Event>,
+    node: String,
     dirs: AgentDirs,
     metadata: Arc<Mutex<crate::agent::MetadataCache>>,
 }
@@ -326,6 +327,7 @@ impl FencerService {
         });
         FencerService {
             tx,
+            node: cfg.node.clone(),
             dirs: cfg.dirs.clone(),
             metadata: Arc::default(),
         }
@@ -369,7 +371,15 @@ impl FencerService {
     /// Replaces the CIB's devices, topology and node attributes with `cfg`.
     pub async fn apply_cib(&self, cfg: crate::cib::FencingConfig) -> Result<(), String> {
         let mut devices = Vec::new();
-        for d in cfg.devices.iter().filter(|d| !d.disabled) {
+        for d in &cfg.devices {
+            if d.disabled {
+                tracing::info!(device = %d.id, "device {} is disabled (target-role=Stopped)", d.id);
+                continue;
+            }
+            if !cfg.allowed_on(&d.id, &self.node) {
+                tracing::info!(device = %d.id, "device {} has been disabled on {}: banned by a location constraint", d.id, self.node);
+                continue;
+            }
             let mut dev = self.build_device(&d.id, &d.agent, d.params.clone()).await;
             dev.provides_unfencing = d.provides_unfencing;
             devices.push(dev);
