@@ -454,7 +454,7 @@ fn print(ours: &Figures, deb: Option<&Figures>) {
         );
     }
     println!(
-        "{:<52} {:>13} {:>13} {:>9}",
+        "{:<60} {:>13} {:>13} {:>9}",
         "figure (median)", "pacemaker-rs", "Debian", "ours/deb"
     );
     let row = |name: &str, o: Option<f64>, d: Option<f64>, unit: &str, prec: usize| {
@@ -464,7 +464,7 @@ fn print(ours: &Figures, deb: Option<&Figures>) {
             (Some(o), Some(d)) if d > 0.0 => format!("{:.2}x", o / d),
             _ => "-".to_string(),
         };
-        println!("{name:<52} {:>13} {:>13} {ratio:>9}", show(o), show(d));
+        println!("{name:<60} {:>13} {:>13} {ratio:>9}", show(o), show(d));
     };
     let get =
         |f: Option<&Figures>, pick: fn(&Figures) -> &Vec<f64>| f.and_then(|f| median(pick(f)));
