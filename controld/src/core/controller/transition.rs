@@ -132,8 +132,20 @@ impl Controller {
         }
         self.pe_ref = None;
         self.te.abort(priority, next, reason);
-        if self.te.is_idle() {
+        if self.te.take_idle_abort().is_some() || self.te.is_idle() {
             self.restart_transition_or_calc();
+        }
+    }
+
+    /// After an event given to the transition engine while no graph runs:
+    /// carries out what it asked (fail-count updates), and computes a new
+    /// transition if it aborted (`abort_transition()` on a complete graph).
+    fn after_idle_te_event(&mut self) {
+        for c in self.te.take_commands() {
+            self.te_command(c);
+        }
+        if let Some(reason) = self.te.take_idle_abort() {
+            self.abort_transition(SCORE_INFINITY, GraphNext::Restart, &reason);
         }
     }
 
@@ -365,6 +377,9 @@ impl Controller {
     /// An action's timer fired.
     pub(super) fn action_timer_fired(&mut self, id: i32) {
         self.te.action_timeout(id);
+        if self.te.is_idle() {
+            self.after_idle_te_event();
+        }
     }
 
     /// Operation results recorded in the CIB (DC only).
@@ -374,6 +389,9 @@ impl Controller {
         }
         for op in ops {
             self.te.action_event(op);
+            if self.te.is_idle() {
+                self.after_idle_te_event();
+            }
         }
     }
 

@@ -191,6 +191,34 @@ fn abort_skips_low_priority_synapses() {
 }
 
 #[test]
+fn a_failed_recurring_result_after_the_graph_asks_for_a_new_one() {
+    // The graph that scheduled the monitor is complete; the monitor fails
+    // later: the fail count is bumped and a new transition is due.
+    let body = synapse(0, &rsc_op(1, "start", "a", "n2"), &[]);
+    let mut te = engine(0);
+    te.start(graph(&body, ""));
+    te.run();
+    let ev = result(&te, 1, 0);
+    te.action_event(&ev);
+    te.run();
+    assert!(te.is_idle());
+    te.take_commands();
+    assert_eq!(te.take_idle_abort(), None);
+    let mut ev = result(&te, 1, 7);
+    ev.op_key = "a_monitor_2000".into();
+    ev.call_id = 4;
+    te.action_event(&ev);
+    assert_eq!(
+        te.take_idle_abort().as_deref(),
+        Some("Change in recurring result")
+    );
+    assert!(te.take_commands().iter().any(|c| matches!(
+        c,
+        TeCommand::UpdateFailcount { rsc, interval_ms: 2000, value, .. } if rsc == "a" && value == "value++"
+    )));
+}
+
+#[test]
 fn foreign_late_and_outside_events_abort() {
     let body = synapse(0, &rsc_op(1, "start", "a", "n2"), &[]);
     let mut te = engine(0);

@@ -15,7 +15,11 @@ impl TransitionEngine {
     /// no longer fire, and on completion `next` applies (if it outranks the
     /// current completion action).
     pub fn abort(&mut self, priority: i32, next: GraphNext, reason: &str) {
-        let Some(g) = self.graph.as_mut() else {
+        let Some(g) = self.graph.as_mut().filter(|g| !g.complete) else {
+            // Nothing runs: the result (a recurring monitor's change, a
+            // late or outside event) calls for a new calculation.
+            tracing::debug!("Transition aborted while idle: {reason}");
+            self.idle_abort = Some(reason.to_string());
             return;
         };
         let changed = !g.complete && g.raise_abort(priority, next, reason);
