@@ -200,17 +200,17 @@ fn stonith_admin(lab: &Lab, k: u32, args: &[&str]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn t60_a_lost_node_is_fenced_before_its_resource_moves() {
+async fn t65_a_lost_node_is_fenced_before_its_resource_moves() {
     if !have_binaries() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let spec = LabSpec {
         nodes: 3,
-        port: 16_480,
+        port: 16_494,
         token: Some(1000),
         crypto: true,
-        subnet: 48,
+        subnet: 94,
     };
     let lab = Lab::create(&dir.path().join("lab"), &spec).unwrap();
     let r = Running { lab, _dir: dir };
