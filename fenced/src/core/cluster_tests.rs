@@ -507,3 +507,36 @@ fn no_device_anywhere_fails_once_every_peer_answered() {
     // Decided on the answers, not on the query timeout.
     assert_eq!(net.mono_ms, 0);
 }
+
+#[test]
+fn peers_show_a_pending_operation_and_fail_it_when_its_owner_leaves() {
+    let mut net = Net::new(&["n1", "n2", "n3", "n4"], |_, _, _| Agent::Hang);
+    net.node("n3")
+        .register_device(dev("fd", "n4"), true)
+        .unwrap();
+    net.kill("n4");
+    let now = net.now();
+    net.node("n1").fence(now, 1, request("n4"));
+    // n3's agent hangs: the operation is pending everywhere.
+    net.settle(|net, _| {
+        for n in ["n2", "n3"] {
+            let h = net.node(n).history(Some("n4"));
+            assert_eq!(h.len(), 1, "{n}: {h:?}");
+            assert!(h[0].state.pending(), "{n}: {h:?}");
+            assert_eq!(h[0].origin, "n1");
+        }
+        // The owner dies before any result.
+        net.kill("n1");
+    });
+    for n in ["n2", "n3"] {
+        let h = net.node(n).history(Some("n4"));
+        assert_eq!(h[0].state, OpState::Failed, "{n}: {h:?}");
+        assert!(
+            h[0].result
+                .exit_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("n1 left")),
+            "{h:?}"
+        );
+    }
+}
