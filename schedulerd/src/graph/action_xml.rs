@@ -194,6 +194,13 @@ impl Scheduler {
                 cur = pr.parent;
             }
         }
+        let mut cur = a.rsc;
+        while let Some(p) = cur {
+            for (k, v) in self.clone_graph_meta(p) {
+                attrs.insert(k, v);
+            }
+            cur = self.rscs[p].parent;
+        }
         if let (Some(r), Some(host)) = (a.rsc, self.guest_host_for_action(action)) {
             if let Some(v) = self.rscs[r].meta("container-attribute-target") {
                 attrs.insert("CRM_meta_container_attribute_target".into(), v.to_string());

@@ -256,10 +256,14 @@ impl Scheduler {
 
     /// The exit code of a failed probe shown for a stopped resource.
     fn failed_probe_rc(&self, rsc: RscIdx, node: Option<NodeIdx>) -> Option<i64> {
-        let id = &self.rscs[rsc].id;
+        self.failed_probe_rc_for(&self.rscs[rsc].id, node)
+    }
+
+    /// The exit code of a failed probe of the resource known as `id`.
+    pub(crate) fn failed_probe_rc_for(&self, id: &str, node: Option<NodeIdx>) -> Option<i64> {
         let node_name = node.map(|n| self.nodes[n].name.as_str());
         for op in &self.failed_ops {
-            if op.attr("rsc-id") != Some(id.as_str()) {
+            if op.attr("rsc-id") != Some(id) {
                 continue;
             }
             if let Some(nn) = node_name {
@@ -278,7 +282,7 @@ impl Scheduler {
         None
     }
 
-    fn resource_out(&self, rsc: RscIdx, out: &mut TextOut, show_pending: bool) {
+    pub(crate) fn resource_out(&self, rsc: RscIdx, out: &mut TextOut, show_pending: bool) {
         let r = &self.rscs[rsc];
         match r.variant {
             Variant::Primitive => {
@@ -310,7 +314,8 @@ impl Scheduler {
                 }
                 out.end_list();
             }
-            _ => {}
+            Variant::Clone => self.clone_out(rsc, out, show_pending),
+            Variant::Bundle => {}
         }
     }
 

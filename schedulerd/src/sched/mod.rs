@@ -2,6 +2,7 @@
 //! actions (`pcmk__schedule_actions`).
 
 mod assign;
+mod clone;
 mod colocation;
 mod create;
 mod criteria;

@@ -8,8 +8,10 @@ use crate::model::{
     op_key, parse_op_key,
 };
 
-const UPDATED_FIRST: u32 = 1;
-const UPDATED_THEN: u32 = 2;
+/// The first action of an ordering changed.
+pub(crate) const UPDATED_FIRST: u32 = 1;
+/// The then action of an ordering changed.
+pub(crate) const UPDATED_THEN: u32 = 2;
 
 impl Scheduler {
     /// Turns every recorded ordering into action relations and settles the
@@ -130,12 +132,13 @@ impl Scheduler {
     }
 
     /// Flags of an action as seen by an ordering (`action_flags`).
-    fn action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
+    pub(crate) fn action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
         let Some(rsc) = self.actions[action].rsc else {
             return self.actions[action].flags.0;
         };
         match self.rscs[rsc].variant {
             Variant::Group => self.group_action_flags(action, node),
+            Variant::Clone => self.collective_action_flags(action, node),
             _ => self.actions[action].flags.0,
         }
     }
@@ -547,7 +550,7 @@ impl Scheduler {
 
     /// Dispatches `update_ordered_actions` by the variant of `rsc`.
     #[allow(clippy::too_many_arguments)]
-    fn update_ordered_for(
+    pub(crate) fn update_ordered_for(
         &mut self,
         rsc: Option<RscIdx>,
         first: ActIdx,
@@ -558,6 +561,9 @@ impl Scheduler {
         kind: u32,
     ) -> u32 {
         let Some(rsc) = rsc else { return 0 };
+        if self.rscs[rsc].variant == Variant::Clone {
+            return self.instance_update_ordered_actions(first, then, node, flags, filter, kind);
+        }
         if self.rscs[rsc].variant == Variant::Group {
             let mut changed = self.update_ordered_actions(first, then, node, flags, filter, kind);
             let Some(tr) = self.actions[then].rsc else {
@@ -631,7 +637,7 @@ impl Scheduler {
     }
 
     /// Updates two ordered actions' flags (`pcmk__update_ordered_actions`).
-    fn update_ordered_actions(
+    pub(crate) fn update_ordered_actions(
         &mut self,
         first: ActIdx,
         then: ActIdx,

@@ -73,7 +73,15 @@ impl Scheduler {
     }
 
     fn constraint_rsc(&self, id: &str) -> Option<RscIdx> {
-        self.find_rsc(id)
+        if let Some(r) = self.find_rsc(id) {
+            return Some(r);
+        }
+        // A clone instance known by this name in its history stands for
+        // its clone (`pcmk__find_constraint_resource`)
+        self.rscs
+            .iter()
+            .position(|r| r.history_id.as_deref() == Some(id))
+            .map(|r| self.uber_parent(r))
     }
 
     fn unpack_location(&mut self, xml: &Element) {

@@ -1,5 +1,6 @@
 //! Unpacking a CIB into the working set (`cluster_status`).
 
+pub(crate) mod clone;
 mod config;
 pub(crate) mod constraints;
 pub mod failcount;

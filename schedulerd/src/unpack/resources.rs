@@ -216,10 +216,9 @@ impl Scheduler {
         let ok = match variant {
             Variant::Primitive => true,
             Variant::Group => self.unpack_group(idx),
-            Variant::Clone | Variant::Bundle => {
-                self.config_err(format!(
-                    "Resource '{id}': clones and bundles are not supported yet"
-                ));
+            Variant::Clone => self.unpack_clone(idx),
+            Variant::Bundle => {
+                self.config_err(format!("Resource '{id}': bundles are not supported yet"));
                 false
             }
         };
