@@ -370,7 +370,15 @@ fn add_history(
     let failed =
         rc != target_rc && !(task == "monitor" && interval == 0 && rc == 7 && target_rc == 7);
     let mut ids = Vec::new();
-    if task == "migrate_to" || task == "migrate_from" {
+    let mut rc = rc;
+    if task == "notify" {
+        // Notifications are recorded under their notify key, and their
+        // failures are ignored
+        let kind = attr_of(action, "CRM_meta_notify_type").unwrap_or_default();
+        let op = attr_of(action, "CRM_meta_notify_operation").unwrap_or_default();
+        ids.push(format!("{rsc}_{kind}_notify_{op}_0"));
+        rc = target_rc;
+    } else if task == "migrate_to" || task == "migrate_from" {
         ids.push(key.clone());
     } else if rc != target_rc {
         ids.push(format!("{rsc}_last_failure_0"));

@@ -165,7 +165,11 @@ impl Scheduler {
         }
         let mut s = format!(
             "{}\t({class}{}{}:{kind}):\t",
-            r.history_id.as_deref().filter(|_| false).unwrap_or(&r.id),
+            if r.has(RscFlags::UNIQUE) {
+                r.id.as_str()
+            } else {
+                r.xml.id().unwrap_or(&r.id)
+            },
             if provider.is_some() { ":" } else { "" },
             provider.unwrap_or("")
         );
