@@ -458,7 +458,10 @@ impl Scheduler {
         }
         let dependent = self.colocations[c].dependent;
         let factor = self.colocations[c].score as f32 / INFINITY as f32;
-        let flags = SELECT_ACTIVE;
+        let mut flags = SELECT_ACTIVE;
+        if self.rscs[primary].variant == Variant::Clone {
+            flags |= SELECT_NONNEGATIVE;
+        }
         let mut nodes = Some(std::mem::take(&mut self.rscs[primary].allowed));
         self.add_colocated_node_scores(
             dependent,
