@@ -210,7 +210,12 @@ impl Scheduler {
             "stopped" | "running" | "notified" | "promoted" | "demoted" => task.as_str(),
             _ => return action,
         };
-        let key = op_key(&rid, mapped, 0);
+        let r = &self.rscs[rsc];
+        let key = if r.has(RscFlags::NOTIFY) && r.variant == Variant::Clone {
+            format!("{rid}_confirmed-post_notify_{mapped}_0")
+        } else {
+            op_key(&rid, mapped, 0)
+        };
         self.rscs[rsc]
             .actions
             .iter()
