@@ -143,6 +143,25 @@ impl Scheduler {
         }
     }
 
+    /// Flags of an action for an ordering: a clone action counts as
+    /// runnable on a node if it is runnable anywhere
+    /// (`action_flags_for_ordering`).
+    fn action_flags_for_ordering(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
+        let Some(rsc) = self.actions[action].rsc else {
+            return self.actions[action].flags.0;
+        };
+        let flags = self.action_flags(action, None);
+        if node.is_none() || self.rscs[rsc].variant != Variant::Clone {
+            return flags;
+        }
+        let runnable = flags & ActionFlags::RUNNABLE != 0;
+        let mut flags = self.action_flags(action, node);
+        if runnable {
+            flags |= ActionFlags::RUNNABLE;
+        }
+        flags
+    }
+
     fn group_action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
         let mut flags = ActionFlags::OPTIONAL | ActionFlags::RUNNABLE | ActionFlags::PSEUDO;
         let rsc = self.actions[action].rsc.unwrap_or_default();
@@ -305,8 +324,8 @@ impl Scheduler {
             }
             let len_before = self.actions[then].before.len();
             if first == orig_first {
-                let first_flags = self.action_flags(first, then_node);
-                let then_flags = self.action_flags(then, first_node);
+                let first_flags = self.action_flags_for_ordering(first, then_node);
+                let then_flags = self.action_flags_for_ordering(then, first_node);
                 changed |=
                     self.update_action_for_ordering_flags(first, then, first_flags, then_flags, i);
             } else if self.order_actions(first, then, other.flags) {
