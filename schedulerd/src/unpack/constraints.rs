@@ -52,6 +52,7 @@ impl Scheduler {
         else {
             return;
         };
+        self.unpack_tags();
         for xml in section.elements() {
             let Some(id) = xml.id() else {
                 self.config_err(format!("Ignoring <{}> constraint without id", xml.name));
@@ -62,6 +63,8 @@ impl Scheduler {
                     "Support for 'lifetime' attribute (in {id}) is deprecated"
                 ));
             }
+            let expanded = self.expand_constraint_tags(xml);
+            let xml = expanded.as_ref().unwrap_or(xml);
             match xml.name.as_str() {
                 "rsc_order" => self.unpack_order(xml),
                 "rsc_colocation" => self.unpack_colocation(xml),
@@ -70,6 +73,11 @@ impl Scheduler {
                 other => self.config_err(format!("Unsupported constraint type: {other}")),
             }
         }
+    }
+
+    /// The resource a constraint's reference names.
+    pub(crate) fn constraint_rsc_pub(&self, id: &str) -> Option<RscIdx> {
+        self.constraint_rsc(id)
     }
 
     fn constraint_rsc(&self, id: &str) -> Option<RscIdx> {

@@ -11,6 +11,7 @@ pub mod ops;
 mod remote;
 mod resources;
 mod status;
+mod tags;
 
 pub use config::option;
 pub use resources::is_remote_xml;
