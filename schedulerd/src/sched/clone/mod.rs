@@ -419,3 +419,104 @@ pub(crate) fn instance_number(id: &str) -> i64 {
         .and_then(|(_, n)| n.parse().ok())
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ScheduleOptions;
+    use crate::model::{Role, RscFlags};
+
+    fn cib(resources: &str, status: &str) -> pcmk_common::xml::Element {
+        let text = format!(
+            r#"<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+<nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+<nodes><node id="n1" uname="node1"/><node id="n2" uname="node2"/><node id="n3" uname="node3"/></nodes>
+<resources>{resources}</resources><constraints/></configuration><status>{status}</status></cib>"#
+        );
+        pcmk_common::xml::parse(&text).unwrap()
+    }
+
+    fn online(id: &str, lrm: &str) -> String {
+        format!(
+            r#"<node_state id="{id}" uname="node{}" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="{id}"><lrm_resources>{lrm}</lrm_resources></lrm></node_state>"#,
+            &id[1..]
+        )
+    }
+
+    fn opts() -> ScheduleOptions {
+        ScheduleOptions {
+            now: 1_700_000_000,
+            ..ScheduleOptions::default()
+        }
+    }
+
+    const DUMMY: &str = r#"<primitive id="d" class="ocf" provider="pacemaker" type="Dummy"/>"#;
+
+    #[test]
+    fn anonymous_clone_gets_one_instance_per_node() {
+        let status = ["n1", "n2", "n3"].map(|n| online(n, "")).concat();
+        let xml = cib(&format!(r#"<clone id="c">{DUMMY}</clone>"#), &status);
+        let s = crate::schedule(&xml, &opts()).scheduler;
+        let clone = s.find_rsc("c").unwrap();
+        assert_eq!(s.rscs[clone].children.len(), 3);
+        let mut nodes: Vec<_> = s.rscs[clone]
+            .children
+            .iter()
+            .map(|&i| s.rscs[i].assigned.unwrap())
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        assert_eq!(nodes.len(), 3, "instances share a node");
+        assert!(!s.rscs[clone].has(RscFlags::UNIQUE));
+    }
+
+    #[test]
+    fn history_without_instance_number_keeps_its_node() {
+        let op = r#"<lrm_resource id="d" class="ocf" provider="pacemaker" type="Dummy"><lrm_rsc_op id="d_last_0" operation_key="d_start_0" operation="start" transition-magic="0:0;1:1:0:x" call-id="2" rc-code="0" op-status="0" interval="0"/></lrm_resource>"#;
+        let status = [online("n1", ""), online("n2", op), online("n3", "")].concat();
+        let xml = cib(
+            &format!(
+                r#"<clone id="c"><meta_attributes id="m"><nvpair id="m1" name="clone-max" value="1"/></meta_attributes>{DUMMY}</clone>"#
+            ),
+            &status,
+        );
+        let s = crate::schedule(&xml, &opts()).scheduler;
+        let clone = s.find_rsc("c").unwrap();
+        let inst = s.rscs[clone].children[0];
+        assert_eq!(s.rscs[inst].history_id.as_deref(), Some("d"));
+        assert_eq!(s.rscs[inst].orig_role, Role::Started);
+        assert_eq!(s.rscs[inst].assigned, s.find_node("node2"));
+    }
+
+    #[test]
+    fn promotable_clone_promotes_highest_score() {
+        let status = ["n1", "n2", "n3"].map(|n| online(n, "")).concat();
+        let xml = cib(
+            &format!(
+                r#"<clone id="c"><meta_attributes id="m"><nvpair id="m1" name="promotable" value="true"/></meta_attributes>{DUMMY}</clone>"#
+            ),
+            &status,
+        );
+        let mut xml = xml;
+        // Promotion score for node3
+        let nodes = xml
+            .child_mut("configuration")
+            .and_then(|c| c.child_mut("nodes"))
+            .unwrap();
+        let n3 = nodes.elements_mut().find(|n| n.id() == Some("n3")).unwrap();
+        n3.push(
+            pcmk_common::xml::parse(
+                r#"<instance_attributes id="ia"><nvpair id="ia1" name="master-d" value="10"/></instance_attributes>"#,
+            )
+            .unwrap(),
+        );
+        let s = crate::schedule(&xml, &opts()).scheduler;
+        let clone = s.find_rsc("c").unwrap();
+        let promoted: Vec<_> = s.rscs[clone]
+            .children
+            .iter()
+            .filter(|&&i| s.rscs[i].next_role == Role::Promoted)
+            .map(|&i| s.rscs[i].assigned)
+            .collect();
+        assert_eq!(promoted, vec![s.find_node("node3")]);
+    }
+}
