@@ -74,13 +74,60 @@ impl Scheduler {
             promotion_added: false,
             promotion_constrained: false,
         }));
-        let count = clone_max.max(1);
-        for _ in 0..count {
+        if clone_max <= 0 {
+            return self.create_clone_child(idx).is_some();
+        }
+        let mut n = 0;
+        while n < self.clone_max(idx) {
             if self.create_clone_child(idx).is_none() {
                 return false;
             }
+            n += 1;
         }
         true
+    }
+
+    /// Checks a primitive cloned directly against what its agent standard
+    /// supports: only OCF and fencing agents can be unique, only OCF
+    /// agents promotable.
+    pub(crate) fn check_cloned_primitive(&mut self, idx: RscIdx) -> bool {
+        if self.rscs[idx].parent.is_none() {
+            return true;
+        }
+        let parent = self.uber_parent(idx);
+        if self.rscs[parent].variant != Variant::Clone {
+            return true;
+        }
+        let class = self.rscs[idx].class().to_ascii_lowercase();
+        let unique_ok = class == "ocf" || class == "stonith";
+        if !unique_ok && self.rscs[idx].has(RscFlags::UNIQUE) {
+            let (pid, rid) = (self.rscs[parent].id.clone(), self.rscs[idx].id.clone());
+            self.config_warn(format!(
+                "Ignoring globally-unique for {pid} because {class} resources such as {rid} can be used only as anonymous clones"
+            ));
+            let nodes = i32::try_from(self.nodes.len()).unwrap_or(i32::MAX);
+            if let Some(d) = self.rscs[parent].clone.as_mut() {
+                d.clone_node_max = 1;
+                d.clone_max = d.clone_max.min(nodes);
+            }
+            self.clear_flag_recursive(parent, RscFlags::UNIQUE);
+            self.rscs[idx].flags.clear(RscFlags::UNIQUE);
+        }
+        if self.rscs[parent].has(RscFlags::PROMOTABLE) && class != "ocf" {
+            let rid = self.rscs[idx].id.clone();
+            self.config_err(format!(
+                "Resource {rid} is of type {class} and therefore cannot be used as a promotable clone resource"
+            ));
+            return false;
+        }
+        true
+    }
+
+    fn clear_flag_recursive(&mut self, rsc: RscIdx, flag: u64) {
+        self.rscs[rsc].flags.clear(flag);
+        for c in self.rscs[rsc].children.clone() {
+            self.clear_flag_recursive(c, flag);
+        }
     }
 
     /// Creates the next numbered instance of a clone

@@ -214,7 +214,7 @@ impl Scheduler {
         self.unpack_rsc_policies(idx);
 
         let ok = match variant {
-            Variant::Primitive => true,
+            Variant::Primitive => self.check_cloned_primitive(idx),
             Variant::Group => self.unpack_group(idx),
             Variant::Clone => self.unpack_clone(idx),
             Variant::Bundle => {
