@@ -54,6 +54,7 @@ pub fn simulate_transition(
     cib: &Element,
     op_fails: &[OpFail],
     now: i64,
+    known: &HashSet<String>,
 ) -> Simulation {
     let mut synapses: Vec<Synapse> = graph
         .children_named("synapse")
@@ -108,7 +109,7 @@ pub fn simulate_transition(
             synapses[i].executed = true;
             fired += 1;
             for a in &synapses[i].actions {
-                let ok = execute_action(&mut sim, a, op_fails, now);
+                let ok = execute_action(&mut sim, a, op_fails, now, known);
                 if !ok {
                     failed.insert(a.id);
                     abort_priority = crate::values::INFINITY as i64;
@@ -130,6 +131,7 @@ fn execute_action(
     action: &GraphAction,
     op_fails: &[OpFail],
     now: i64,
+    known: &HashSet<String>,
 ) -> bool {
     let xml = &action.xml;
     let node = xml.attr("on_node").map(str::to_string);
@@ -163,7 +165,7 @@ fn execute_action(
             }
             true
         }
-        _ => simulate_rsc_action(sim, action, op_fails, now),
+        _ => simulate_rsc_action(sim, action, op_fails, now, known),
     }
 }
 
@@ -225,6 +227,7 @@ fn simulate_rsc_action(
     action: &GraphAction,
     op_fails: &[OpFail],
     now: i64,
+    known: &HashSet<String>,
 ) -> bool {
     let xml = &action.xml;
     let operation = xml.attr("operation").unwrap_or("").to_string();
@@ -237,10 +240,7 @@ fn simulate_rsc_action(
     };
     let config_name = rsc.id().unwrap_or("").to_string();
     let resource = match rsc.attr("long-id") {
-        Some(l)
-            if sim_resource_unknown(&sim.cib, &config_name)
-                && !sim_resource_unknown(&sim.cib, l) =>
-        {
+        Some(l) if sim_resource_unknown(known, &config_name) && !sim_resource_unknown(known, l) => {
             l.to_string()
         }
         _ => config_name.clone(),
@@ -309,7 +309,7 @@ fn simulate_rsc_action(
             .nth(p)
             .expect("position from the same list"),
         None => {
-            let mut e = Element::new("lrm_resource").with_attr("id", config_name.clone());
+            let mut e = Element::new("lrm_resource").with_attr("id", resource.clone());
             for k in ["class", "provider", "type"] {
                 if let Some(v) = rsc.attr(k) {
                     e.set_attr(k, v.to_string());
@@ -347,8 +347,10 @@ fn simulate_rsc_action(
     ok
 }
 
-fn sim_resource_unknown(_cib: &Element, _id: &str) -> bool {
-    false
+/// Whether the scheduler that made the graph knows no resource by this
+/// name (neither as an id nor as a history name).
+fn sim_resource_unknown(known: &HashSet<String>, id: &str) -> bool {
+    !known.contains(id)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -368,7 +370,15 @@ fn add_history(
     let failed =
         rc != target_rc && !(task == "monitor" && interval == 0 && rc == 7 && target_rc == 7);
     let mut ids = Vec::new();
-    if task == "migrate_to" || task == "migrate_from" {
+    let mut rc = rc;
+    if task == "notify" {
+        // Notifications are recorded under their notify key, and their
+        // failures are ignored
+        let kind = attr_of(action, "CRM_meta_notify_type").unwrap_or_default();
+        let op = attr_of(action, "CRM_meta_notify_operation").unwrap_or_default();
+        ids.push(format!("{rsc}_{kind}_notify_{op}_0"));
+        rc = target_rc;
+    } else if task == "migrate_to" || task == "migrate_from" {
         ids.push(key.clone());
     } else if rc != target_rc {
         ids.push(format!("{rsc}_last_failure_0"));

@@ -214,6 +214,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
         || opts.dot_file.is_some()
         || opts.graph_file.is_some();
     let mut graph = None;
+    let mut known_rscs = std::collections::HashSet::new();
     if process {
         let sched_opts = ScheduleOptions {
             now,
@@ -257,6 +258,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             text.end_list();
             printed = true;
         }
+        known_rscs = result.scheduler.resource_names();
         graph = Some(result.graph);
     }
     if opts.simulate {
@@ -269,7 +271,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             .iter()
             .map(|s| OpFail { spec: s.clone() })
             .collect();
-        let sim = simulate_transition(&graph, &cib, &fails, now);
+        let sim = simulate_transition(&graph, &cib, &fails, now, &known_rscs);
         if !quiet {
             text.begin_list("Executing Cluster Transition");
             for l in &sim.lines {

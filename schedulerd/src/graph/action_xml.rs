@@ -69,7 +69,17 @@ impl Scheduler {
             Some(h) => {
                 let interval = a.interval_ms();
                 let task = a.cancel_task.clone().unwrap_or_else(|| a.task.clone());
-                xml.set_attr("operation_key", op_key(&h, &task, interval));
+                let key = if a.task == "notify" {
+                    let m = |k: &str| a.meta.get(k).map_or("", String::as_str);
+                    format!(
+                        "{h}_{}_notify_{}_0",
+                        m("notify_type"),
+                        m("notify_operation")
+                    )
+                } else {
+                    op_key(&h, &task, interval)
+                };
+                xml.set_attr("operation_key", key);
                 xml.set_attr("internal_operation_key", a.uuid.clone());
             }
             None => xml.set_attr("operation_key", a.uuid.clone()),
@@ -193,6 +203,13 @@ impl Scheduler {
                 }
                 cur = pr.parent;
             }
+        }
+        let mut cur = a.rsc;
+        while let Some(p) = cur {
+            for (k, v) in self.clone_graph_meta(p) {
+                attrs.insert(k, v);
+            }
+            cur = self.rscs[p].parent;
         }
         if let (Some(r), Some(host)) = (a.rsc, self.guest_host_for_action(action)) {
             if let Some(v) = self.rscs[r].meta("container-attribute-target") {

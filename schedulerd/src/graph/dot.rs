@@ -21,7 +21,16 @@ impl Scheduler {
         };
         let history_id = a.rsc.and_then(|r| self.rscs[r].history_id.clone());
         let name = if let Some(h) = history_id {
-            let key = op_key(&h, &task, a.interval_ms());
+            let key = if a.task == "notify" || a.task == "notified" {
+                let m = |k: &str| a.meta.get(k).map_or("", String::as_str);
+                format!(
+                    "{h}_{}_notify_{}_0",
+                    m("notify_key_type"),
+                    m("notify_key_operation")
+                )
+            } else {
+                op_key(&h, &task, a.interval_ms())
+            };
             match &host {
                 Some(h) => format!("{prefix}{key} {h}"),
                 None => format!("{prefix}{key}"),

@@ -56,6 +56,19 @@ impl Scheduler {
     }
 
     fn add_rsc_actions_to_graph(&mut self, rsc: RscIdx, synapses: &mut Vec<Element>) {
+        if self.rscs[rsc].variant == Variant::Clone {
+            for a in self.rscs[rsc].actions.clone().into_iter().rev() {
+                self.action_flags(a, None);
+            }
+            self.create_clone_notifications(rsc);
+            for c in self.rscs[rsc].children.clone() {
+                self.add_rsc_actions_to_graph(c, synapses);
+            }
+            for a in self.rscs[rsc].actions.clone().into_iter().rev() {
+                self.add_action_to_graph(a, synapses);
+            }
+            return;
+        }
         for a in self.rscs[rsc].actions.clone().into_iter().rev() {
             self.add_action_to_graph(a, synapses);
         }

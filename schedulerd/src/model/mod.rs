@@ -6,12 +6,14 @@
 //! goes through a hash map, so no step walks a list to find an id.
 
 mod action;
+mod clone;
 mod constraint;
 mod node;
 mod resource;
 pub mod scheduler;
 
 pub use action::{Action, ActionFlags, OnFail, RelFlags, Related, Requires};
+pub use clone::{CloneData, NotifyOps};
 pub use constraint::{ColocFlags, Colocation, Location, Ordering, ProbeMode};
 pub use node::{Allowed, Node, NodeVariant};
 pub use resource::{MultipleActive, Resource, RscFlags, Variant};

@@ -177,6 +177,10 @@ pub struct Resource {
     pub launcher: Option<RscIdx>,
     /// Resources this one launches.
     pub launched: Vec<RscIdx>,
+    /// Clone settings (clones only).
+    pub clone: Option<Box<super::CloneData>>,
+    /// Priority for promotion among a promotable clone's instances.
+    pub promotion_priority: i32,
 }
 
 impl Resource {
@@ -217,6 +221,8 @@ impl Resource {
             lock_time: 0,
             launcher: None,
             launched: Vec::new(),
+            clone: None,
+            promotion_priority: 0,
         }
     }
 

@@ -1,6 +1,7 @@
 //! Text output: the crm_mon-style cluster status, the transition summary
 //! and score lines, as `crm_simulate` prints them.
 
+mod clone;
 pub mod status;
 pub mod transition;
 

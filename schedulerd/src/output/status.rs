@@ -165,7 +165,11 @@ impl Scheduler {
         }
         let mut s = format!(
             "{}\t({class}{}{}:{kind}):\t",
-            r.history_id.as_deref().filter(|_| false).unwrap_or(&r.id),
+            if r.has(RscFlags::UNIQUE) {
+                r.id.as_str()
+            } else {
+                r.xml.id().unwrap_or(&r.id)
+            },
             if provider.is_some() { ":" } else { "" },
             provider.unwrap_or("")
         );
@@ -256,10 +260,14 @@ impl Scheduler {
 
     /// The exit code of a failed probe shown for a stopped resource.
     fn failed_probe_rc(&self, rsc: RscIdx, node: Option<NodeIdx>) -> Option<i64> {
-        let id = &self.rscs[rsc].id;
+        self.failed_probe_rc_for(&self.rscs[rsc].id, node)
+    }
+
+    /// The exit code of a failed probe of the resource known as `id`.
+    pub(crate) fn failed_probe_rc_for(&self, id: &str, node: Option<NodeIdx>) -> Option<i64> {
         let node_name = node.map(|n| self.nodes[n].name.as_str());
         for op in &self.failed_ops {
-            if op.attr("rsc-id") != Some(id.as_str()) {
+            if op.attr("rsc-id") != Some(id) {
                 continue;
             }
             if let Some(nn) = node_name {
@@ -278,7 +286,7 @@ impl Scheduler {
         None
     }
 
-    fn resource_out(&self, rsc: RscIdx, out: &mut TextOut, show_pending: bool) {
+    pub(crate) fn resource_out(&self, rsc: RscIdx, out: &mut TextOut, show_pending: bool) {
         let r = &self.rscs[rsc];
         match r.variant {
             Variant::Primitive => {
@@ -310,7 +318,8 @@ impl Scheduler {
                 }
                 out.end_list();
             }
-            _ => {}
+            Variant::Clone => self.clone_out(rsc, out, show_pending),
+            Variant::Bundle => {}
         }
     }
 

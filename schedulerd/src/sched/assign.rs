@@ -10,7 +10,7 @@ use crate::values::{INFINITY, score_text};
 
 impl Scheduler {
     /// Compares two candidate nodes for a resource (`compare_nodes`).
-    fn compare_nodes(
+    pub(crate) fn compare_nodes(
         &self,
         rsc: RscIdx,
         a: NodeIdx,
@@ -220,6 +220,7 @@ impl Scheduler {
         match self.rscs[rsc].variant {
             Variant::Primitive => self.primitive_assign(rsc, prefer, stop_if_fail),
             Variant::Group => self.group_assign(rsc, prefer, stop_if_fail),
+            Variant::Clone => self.clone_assign(rsc, prefer, stop_if_fail),
             _ => None,
         }
     }

@@ -144,7 +144,13 @@ impl Scheduler {
                     }
                 }
             }
-            _ => {
+            Variant::Clone => {
+                self.add_this_with_list(list, &r.this_with);
+                if let Some(p) = r.parent {
+                    self.collect_this_with(p, orig, list);
+                }
+            }
+            Variant::Bundle => {
                 if rsc == orig {
                     self.add_this_with_list(list, &r.this_with);
                 }
@@ -190,7 +196,13 @@ impl Scheduler {
                     }
                 }
             }
-            _ => {
+            Variant::Clone => {
+                self.add_with_this_list(list, &r.with_this);
+                if let Some(p) = r.parent {
+                    self.collect_with_this(p, orig, list);
+                }
+            }
+            Variant::Bundle => {
                 if rsc == orig {
                     self.add_with_this_list(list, &r.with_this);
                 }
@@ -397,7 +409,12 @@ impl Scheduler {
 
     /// Applies a colocation on behalf of the primary, for a primitive
     /// dependent.
-    fn apply_coloc_score_for_primary(&mut self, dependent: RscIdx, primary: RscIdx, c: usize) {
+    pub(crate) fn apply_coloc_score_for_primary(
+        &mut self,
+        dependent: RscIdx,
+        primary: RscIdx,
+        c: usize,
+    ) {
         match self.rscs[primary].variant {
             Variant::Group => {
                 if self.rscs[primary].has(RscFlags::UNASSIGNED) {
@@ -422,11 +439,14 @@ impl Scheduler {
                     self.apply_coloc_score_for_primary(dependent, m, c);
                 }
             }
-            _ => {
-                if self.colocation_affects(dependent, primary, c, false) == 1 {
-                    self.apply_coloc_to_scores(dependent, primary, c);
+            Variant::Clone => self.clone_apply_coloc_score(dependent, primary, c),
+            _ => match self.colocation_affects(dependent, primary, c, false) {
+                1 => self.apply_coloc_to_scores(dependent, primary, c),
+                2 => {
+                    self.apply_coloc_to_priority(dependent, primary, c);
                 }
-            }
+                _ => {}
+            },
         }
     }
 
@@ -438,7 +458,10 @@ impl Scheduler {
         }
         let dependent = self.colocations[c].dependent;
         let factor = self.colocations[c].score as f32 / INFINITY as f32;
-        let flags = SELECT_ACTIVE;
+        let mut flags = SELECT_ACTIVE;
+        if self.rscs[primary].variant == Variant::Clone {
+            flags |= SELECT_NONNEGATIVE;
+        }
         let mut nodes = Some(std::mem::take(&mut self.rscs[primary].allowed));
         self.add_colocated_node_scores(
             dependent,

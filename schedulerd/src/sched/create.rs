@@ -79,7 +79,8 @@ impl Scheduler {
                     }
                 }
             }
-            _ => {}
+            Variant::Clone => self.clone_create_actions(rsc),
+            Variant::Bundle => {}
         }
     }
 

@@ -99,6 +99,13 @@ impl Scheduler {
             }
             return;
         }
+        if self.rscs[rsc].variant == Variant::Clone {
+            self.apply_location_to(rsc, l, None);
+            for c in self.rscs[rsc].children.clone() {
+                self.apply_location(c, l);
+            }
+            return;
+        }
         self.apply_location_to(rsc, l, None);
     }
 

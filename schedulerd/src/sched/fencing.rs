@@ -70,6 +70,9 @@ impl Scheduler {
                     self.order_actions(fencing, ps, RelFlags::GUEST_ALLOWED);
                 }
             }
+            if self.rscs[rsc].has(RscFlags::NOTIFY) {
+                self.order_notifs_after_fencing(a, rsc, fencing);
+            }
         }
         let demotes = self.resource_actions(rsc, Some(target), "demote", false);
         for a in demotes {

@@ -12,11 +12,12 @@ impl Scheduler {
         }
     }
 
-    fn internal_constraints(&mut self, rsc: RscIdx) {
+    pub(crate) fn internal_constraints(&mut self, rsc: RscIdx) {
         match self.rscs[rsc].variant {
             Variant::Primitive => self.primitive_internal_constraints(rsc),
             Variant::Group => self.group_internal_constraints(rsc),
-            _ => {}
+            Variant::Clone => self.clone_internal_constraints(rsc),
+            Variant::Bundle => {}
         }
     }
 

@@ -2,6 +2,7 @@
 //! actions (`pcmk__schedule_actions`).
 
 mod assign;
+mod clone;
 mod colocation;
 mod create;
 mod criteria;
@@ -122,14 +123,26 @@ impl Scheduler {
                     continue;
                 }
                 let Some(rid) = entry.id() else { continue };
-                let Some(rsc) = self.find_rsc(rid) else {
-                    continue;
-                };
-                if self.rscs[rsc].is_primitive() {
-                    self.process_rsc_history(entry, rsc, node);
+                for rsc in self.rscs_matching_id(rid) {
+                    if self.rscs[rsc].is_primitive() {
+                        self.process_rsc_history(entry, rsc, node);
+                    }
                 }
             }
         }
+    }
+
+    /// Resources known by an id or history name, at most one per
+    /// top-level resource (`pcmk__rscs_matching_id`).
+    fn rscs_matching_id(&self, id: &str) -> Vec<RscIdx> {
+        fn find(s: &Scheduler, rsc: RscIdx, id: &str) -> Option<RscIdx> {
+            let r = &s.rscs[rsc];
+            if r.id == id || r.history_id.as_deref() == Some(id) {
+                return Some(rsc);
+            }
+            r.children.iter().find_map(|&c| find(s, c, id))
+        }
+        self.top.iter().filter_map(|&t| find(self, t, id)).collect()
     }
 
     fn process_rsc_history(
@@ -139,7 +152,10 @@ impl Scheduler {
         node: NodeIdx,
     ) {
         if self.rscs[rsc].has(RscFlags::REMOVED) {
-            self.schedule_cleanup(rsc, node, false);
+            let top = self.uber_parent(rsc);
+            if !self.is_anonymous_clone(top) {
+                self.schedule_cleanup(rsc, node, false);
+            }
             return;
         }
         if !self.rscs[rsc].active.contains(&node) {

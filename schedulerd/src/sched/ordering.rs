@@ -8,8 +8,10 @@ use crate::model::{
     op_key, parse_op_key,
 };
 
-const UPDATED_FIRST: u32 = 1;
-const UPDATED_THEN: u32 = 2;
+/// The first action of an ordering changed.
+pub(crate) const UPDATED_FIRST: u32 = 1;
+/// The then action of an ordering changed.
+pub(crate) const UPDATED_THEN: u32 = 2;
 
 impl Scheduler {
     /// Turns every recorded ordering into action relations and settles the
@@ -130,14 +132,34 @@ impl Scheduler {
     }
 
     /// Flags of an action as seen by an ordering (`action_flags`).
-    fn action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
+    pub(crate) fn action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
         let Some(rsc) = self.actions[action].rsc else {
             return self.actions[action].flags.0;
         };
         match self.rscs[rsc].variant {
             Variant::Group => self.group_action_flags(action, node),
+            Variant::Clone => self.collective_action_flags(action, node),
             _ => self.actions[action].flags.0,
         }
+    }
+
+    /// Flags of an action for an ordering: a clone action counts as
+    /// runnable on a node if it is runnable anywhere
+    /// (`action_flags_for_ordering`).
+    fn action_flags_for_ordering(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
+        let Some(rsc) = self.actions[action].rsc else {
+            return self.actions[action].flags.0;
+        };
+        let flags = self.action_flags(action, None);
+        if node.is_none() || self.rscs[rsc].variant != Variant::Clone {
+            return flags;
+        }
+        let runnable = flags & ActionFlags::RUNNABLE != 0;
+        let mut flags = self.action_flags(action, node);
+        if runnable {
+            flags |= ActionFlags::RUNNABLE;
+        }
+        flags
     }
 
     fn group_action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
@@ -207,7 +229,12 @@ impl Scheduler {
             "stopped" | "running" | "notified" | "promoted" | "demoted" => task.as_str(),
             _ => return action,
         };
-        let key = op_key(&rid, mapped, 0);
+        let r = &self.rscs[rsc];
+        let key = if r.has(RscFlags::NOTIFY) && r.variant == Variant::Clone {
+            format!("{rid}_confirmed-post_notify_{mapped}_0")
+        } else {
+            op_key(&rid, mapped, 0)
+        };
         self.rscs[rsc]
             .actions
             .iter()
@@ -297,8 +324,8 @@ impl Scheduler {
             }
             let len_before = self.actions[then].before.len();
             if first == orig_first {
-                let first_flags = self.action_flags(first, then_node);
-                let then_flags = self.action_flags(then, first_node);
+                let first_flags = self.action_flags_for_ordering(first, then_node);
+                let then_flags = self.action_flags_for_ordering(then, first_node);
                 changed |=
                     self.update_action_for_ordering_flags(first, then, first_flags, then_flags, i);
             } else if self.order_actions(first, then, other.flags) {
@@ -547,7 +574,7 @@ impl Scheduler {
 
     /// Dispatches `update_ordered_actions` by the variant of `rsc`.
     #[allow(clippy::too_many_arguments)]
-    fn update_ordered_for(
+    pub(crate) fn update_ordered_for(
         &mut self,
         rsc: Option<RscIdx>,
         first: ActIdx,
@@ -558,6 +585,9 @@ impl Scheduler {
         kind: u32,
     ) -> u32 {
         let Some(rsc) = rsc else { return 0 };
+        if self.rscs[rsc].variant == Variant::Clone {
+            return self.instance_update_ordered_actions(first, then, node, flags, filter, kind);
+        }
         if self.rscs[rsc].variant == Variant::Group {
             let mut changed = self.update_ordered_actions(first, then, node, flags, filter, kind);
             let Some(tr) = self.actions[then].rsc else {
@@ -631,7 +661,7 @@ impl Scheduler {
     }
 
     /// Updates two ordered actions' flags (`pcmk__update_ordered_actions`).
-    fn update_ordered_actions(
+    pub(crate) fn update_ordered_actions(
         &mut self,
         first: ActIdx,
         then: ActIdx,

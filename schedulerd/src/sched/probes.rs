@@ -40,6 +40,9 @@ impl Scheduler {
         {
             return false;
         }
+        if self.rscs[rsc].variant == Variant::Clone {
+            return self.clone_create_probe(rsc, node);
+        }
         if !self.rscs[rsc].children.is_empty() {
             let mut any = false;
             for c in self.rscs[rsc].children.clone() {

@@ -52,6 +52,7 @@ impl Scheduler {
         else {
             return;
         };
+        self.unpack_tags();
         for xml in section.elements() {
             let Some(id) = xml.id() else {
                 self.config_err(format!("Ignoring <{}> constraint without id", xml.name));
@@ -62,6 +63,8 @@ impl Scheduler {
                     "Support for 'lifetime' attribute (in {id}) is deprecated"
                 ));
             }
+            let expanded = self.expand_constraint_tags(xml);
+            let xml = expanded.as_ref().unwrap_or(xml);
             match xml.name.as_str() {
                 "rsc_order" => self.unpack_order(xml),
                 "rsc_colocation" => self.unpack_colocation(xml),
@@ -72,8 +75,21 @@ impl Scheduler {
         }
     }
 
+    /// The resource a constraint's reference names.
+    pub(crate) fn constraint_rsc_pub(&self, id: &str) -> Option<RscIdx> {
+        self.constraint_rsc(id)
+    }
+
     fn constraint_rsc(&self, id: &str) -> Option<RscIdx> {
-        self.find_rsc(id)
+        if let Some(r) = self.find_rsc(id) {
+            return Some(r);
+        }
+        // A clone instance known by this name in its history stands for
+        // its clone (`pcmk__find_constraint_resource`)
+        self.rscs
+            .iter()
+            .position(|r| r.history_id.as_deref() == Some(id))
+            .map(|r| self.uber_parent(r))
     }
 
     fn unpack_location(&mut self, xml: &Element) {

@@ -31,7 +31,7 @@ impl Scheduler {
         if ops.is_empty() && !self.has(SchedFlags::SHUTDOWN_LOCK) {
             return None;
         }
-        let rsc = match self.unpack_find_resource(rsc_id) {
+        let rsc = match self.find_history_resource(node, rsc_id) {
             Some(r) => r,
             None => {
                 if ops.is_empty() {
@@ -64,15 +64,6 @@ impl Scheduler {
         }
         if saved_role > self.rscs[rsc].orig_role {
             self.rscs[rsc].orig_role = saved_role;
-        }
-        Some(rsc)
-    }
-
-    /// Finds the configured resource for a history entry.
-    fn unpack_find_resource(&mut self, rsc_id: &str) -> Option<RscIdx> {
-        let rsc = self.find_rsc(rsc_id)?;
-        if self.rscs[rsc].variant != Variant::Primitive {
-            return None;
         }
         Some(rsc)
     }

@@ -1,5 +1,6 @@
 //! Unpacking a CIB into the working set (`cluster_status`).
 
+pub(crate) mod clone;
 mod config;
 pub(crate) mod constraints;
 pub mod failcount;
@@ -10,6 +11,7 @@ pub mod ops;
 mod remote;
 mod resources;
 mod status;
+mod tags;
 
 pub use config::option;
 pub use resources::is_remote_xml;

@@ -214,12 +214,11 @@ impl Scheduler {
         self.unpack_rsc_policies(idx);
 
         let ok = match variant {
-            Variant::Primitive => true,
+            Variant::Primitive => self.check_cloned_primitive(idx),
             Variant::Group => self.unpack_group(idx),
-            Variant::Clone | Variant::Bundle => {
-                self.config_err(format!(
-                    "Resource '{id}': clones and bundles are not supported yet"
-                ));
+            Variant::Clone => self.unpack_clone(idx),
+            Variant::Bundle => {
+                self.config_err(format!("Resource '{id}': bundles are not supported yet"));
                 false
             }
         };
