@@ -288,8 +288,16 @@ impl TransitionEngine {
         }
     }
 
-    /// The result of fencing action `action_id`.
+    /// The result of fencing action `action_id`; a failure aborts the
+    /// transition and computes a new one (which fences again).
     pub fn fence_result(&mut self, action_id: i32, ok: bool) {
+        self.fence_result_with(action_id, ok, GraphNext::Restart);
+    }
+
+    /// The result of fencing action `action_id`; a failure aborts the
+    /// transition with `on_failure` next (`Wait` once the controller gives
+    /// up retrying).
+    pub fn fence_result_with(&mut self, action_id: i32, ok: bool, on_failure: GraphNext) {
         let Some(a) = self.graph.as_ref().and_then(|g| g.action_index(action_id)) else {
             return;
         };
@@ -304,7 +312,7 @@ impl TransitionEngine {
         self.disarm(action_id);
         self.confirm(a);
         if !ok {
-            self.abort(SCORE_INFINITY, GraphNext::Restart, "Stonith failed");
+            self.abort(SCORE_INFINITY, on_failure, "Stonith failed");
         }
     }
 
