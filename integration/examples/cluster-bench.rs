@@ -104,14 +104,17 @@ fn rss_kib(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-/// RSS of node `k`'s whole stack: corosync, pacemakerd and its subdaemons.
-async fn stack_rss(lab: &Lab, k: u32) -> Result<u64> {
-    let mut pids: Vec<u32> = Vec::new();
-    for p in [lab.pid(k), lab.daemon_pid(k, "pacemakerd")]
-        .into_iter()
-        .flatten()
-    {
-        pids.push(u32::try_from(p)?);
+/// RSS of each process of node `k`'s stack: corosync, pacemakerd and its
+/// subdaemons.
+async fn stack_rss(lab: &Lab, k: u32) -> Result<Vec<(String, u64)>> {
+    let mut out = Vec::new();
+    for (name, p) in [
+        ("corosync", lab.pid(k)),
+        ("pacemakerd", lab.daemon_pid(k, "pacemakerd")),
+    ] {
+        if let Some(p) = p {
+            out.push((name.to_string(), rss_kib(u32::try_from(p)?)));
+        }
     }
     let sock = lab.node_dir(k).join("run").join("pacemakerd.sock");
     let ch = pcmk_proto::uds::connect(&sock).await?;
@@ -119,8 +122,10 @@ async fn stack_rss(lab: &Lab, k: u32) -> Result<u64> {
         .status(pb::StatusRequest {})
         .await?
         .into_inner();
-    pids.extend(status.subdaemons.iter().map(|d| d.pid).filter(|&p| p != 0));
-    Ok(pids.into_iter().map(rss_kib).sum())
+    for d in status.subdaemons.iter().filter(|d| d.pid != 0) {
+        out.push((d.name.clone(), rss_kib(d.pid)));
+    }
+    Ok(out)
 }
 
 fn cmap_u64(lab: &Lab, k: u32, key: &str) -> Result<u64> {
@@ -247,7 +252,15 @@ async fn ours(dir: &Path, token: u32, trials: usize) -> Result<Figures> {
     wait_settled(&lab, 1).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     for k in 1..=3 {
-        f.rss_kib.push(stack_rss(&lab, k).await?);
+        let each = stack_rss(&lab, k).await?;
+        if k == 1 {
+            let text: Vec<String> = each
+                .iter()
+                .map(|(n, kib)| format!("{n} {:.1}", *kib as f64 / 1024.0))
+                .collect();
+            eprintln!("ours: idle RSS of node1 (MB): {}", text.join(", "));
+        }
+        f.rss_kib.push(each.iter().map(|(_, kib)| kib).sum());
     }
 
     exec_ok(
