@@ -32,6 +32,9 @@ enum Kind {
     },
     /// The whole document was replaced; this was the old one.
     Document(Element),
+    /// The element and its ancestors count as changed although their
+    /// content may be the same (a replaced object).
+    Dirtied,
 }
 
 #[derive(Debug, Clone)]
@@ -61,6 +64,8 @@ pub struct Touched {
     pub removed: Vec<Removed>,
     /// The document was replaced; this was the old one.
     pub replaced: Option<Element>,
+    /// Elements marked changed whatever their content (replaced objects).
+    pub dirtied: Vec<NodePath>,
 }
 
 /// A node removed by a transaction.
@@ -265,6 +270,13 @@ impl<'a> Tx<'a> {
         self.record(Kind::Document(old), &[]);
     }
 
+    /// Marks the element at `path` (and so its ancestors) as changed even
+    /// when its content stays the same, as Pacemaker does for an object
+    /// replaced by a copy.
+    pub fn mark_dirty(&mut self, path: &NodePath) {
+        self.record(Kind::Dirtied, path.indices());
+    }
+
     /// Undoes every change.
     pub fn rollback(self) {
         for e in self.log.into_iter().rev() {
@@ -292,6 +304,7 @@ impl<'a> Tx<'a> {
                     }
                 }
                 Kind::Document(old) => *self.doc = old,
+                Kind::Dirtied => {}
             }
         }
     }
@@ -307,6 +320,11 @@ impl<'a> Tx<'a> {
         for e in &self.log {
             match &e.kind {
                 Kind::Document(old) => t.replaced = Some(old.clone()),
+                Kind::Dirtied => {
+                    if let Some(now) = &e.now {
+                        t.dirtied.push(NodePath::from_indices(now.clone()));
+                    }
+                }
                 Kind::Removed {
                     xpath,
                     position,
@@ -361,14 +379,17 @@ impl<'a> Tx<'a> {
     /// test for bumping the epoch rather than `num_updates`).
     pub fn config_changed(&self) -> bool {
         let t = self.touched();
-        if let Some(old) = &t.replaced {
-            return old.child("configuration") != self.doc.child("configuration");
-        }
         let in_config = |p: &NodePath| {
             p.indices().first().is_some_and(|&i| {
                 matches!(self.doc.children.get(i), Some(Node::Element(e)) if e.name == "configuration")
             })
         };
+        if t.dirtied.iter().any(in_config) {
+            return true;
+        }
+        if let Some(old) = &t.replaced {
+            return old.child("configuration") != self.doc.child("configuration");
+        }
         t.removed
             .iter()
             .any(|r| r.xpath.contains("/cib/configuration"))

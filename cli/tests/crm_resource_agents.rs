@@ -190,6 +190,7 @@ fn force_start_check_stop() {
     assert!(!dir.path().join("d.state").exists());
     // Promote on an agent without it: unimplemented (3).
     assert_eq!(run("--force-promote").status.code(), Some(3));
+    assert_eq!(run("--force-demote").status.code(), Some(3));
     // Configuration checks.
     let o = crm_resource(&["--validate", "--class", "ocf", "--agent", "Dummy"], &[]);
     assert_eq!(o.status.code(), Some(64));

@@ -6,10 +6,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use pcmk_common::daemon::logging::{self, LogRequest};
+use pcmk_common::daemon::options::Options;
 use pcmk_common::exit::CrmExit;
 use pcmk_common::paths::ProcessEnv;
 use pcmk_controld::shell::{ShellConfig, run};
-use pcmk_pacemakerd::env::Options;
 
 /// The daemon's name, as `PCMK_debug` lists it.
 const NAME: &str = "pacemaker-controld";
@@ -26,59 +27,26 @@ struct Args {
     version: bool,
 }
 
-/// Logs to `PCMK_logfile` (unless `none` or not writable) and to standard
-/// error when `PCMK_stderr` is set or there is no log file.
-fn init_logging(opts: &Options, verbose: u8) {
-    let log = opts.logging();
-    let level = match verbose {
-        0 => log.filter_for(NAME),
-        1 => "debug",
-        _ => "trace",
-    };
-    let file = log.logfile.as_ref().and_then(|p| {
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(p)
-            .ok()
-    });
-    let filter = || tracing_subscriber::EnvFilter::new(level);
-    match (file, log.stderr) {
-        (Some(f), false) => {
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter())
-                .with_ansi(false)
-                .with_writer(std::sync::Mutex::new(f))
-                .try_init();
-        }
-        (Some(f), true) => {
-            use tracing_subscriber::fmt::writer::MakeWriterExt;
-            let both = std::io::stderr.and(std::sync::Mutex::new(f));
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter())
-                .with_ansi(false)
-                .with_writer(both)
-                .try_init();
-        }
-        (None, _) => {
-            use std::io::IsTerminal;
-            let _ = tracing_subscriber::fmt()
-                .with_env_filter(filter())
-                .with_ansi(std::io::stderr().is_terminal())
-                .with_writer(std::io::stderr)
-                .try_init();
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let args = Args::parse();
     if args.version {
         println!("Pacemaker {} (pacemaker-rs)", env!("CARGO_PKG_VERSION"));
         return ExitCode::SUCCESS;
     }
+    // Into the node's detail log (PCMK_logfile) and syslog as Pacemaker's
+    // options say, each line naming the daemon and the node, like every
+    // other daemon.
     let opts = Options::from_system(&ProcessEnv);
-    init_logging(&opts, args.verbose);
+    if let Some(node) = opts.get("node_name") {
+        logging::set_node(node);
+    }
+    logging::init(
+        &opts,
+        &LogRequest {
+            daemon: NAME.into(),
+            verbose: args.verbose,
+        },
+    );
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

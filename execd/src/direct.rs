@@ -11,6 +11,7 @@ use crate::op::{OpSpec, RawOutcome};
 use crate::output::{Captured, MAX_OUTPUT};
 use crate::result::ExecStatus;
 use crate::runner;
+use crate::systemd::SystemdBus;
 
 /// The result of a direct run.
 #[derive(Debug, Clone)]
@@ -32,11 +33,31 @@ fn opt_text(c: &Captured) -> Option<String> {
 }
 
 /// Runs `spec` once, waiting for the agent; at the timeout its process
-/// group gets SIGTERM, then SIGKILL after `kill_grace`.
+/// group gets SIGTERM, then SIGKILL after `kill_grace`. systemd units are
+/// driven over the system bus the environment names.
 pub async fn run(dirs: &AgentDirs, spec: &OpSpec, kill_grace: Duration) -> DirectResult {
+    run_with(dirs, &SystemdBus::from_process(), spec, kill_grace).await
+}
+
+/// [`run`], with systemd reached through `bus`.
+pub async fn run_with(
+    dirs: &AgentDirs,
+    bus: &SystemdBus,
+    spec: &OpSpec,
+    kill_grace: Duration,
+) -> DirectResult {
     let standard = effective_standard(dirs, spec);
     let inherited = |k: &str| std::env::var_os(k).is_some();
-    let (outcome, timed_out, synthetic_out) = match prepare(dirs, spec, &inherited) {
+    let prepared = match crate::invocation::systemd_target(dirs, spec) {
+        Some(target) => {
+            let mut o = crate::systemd::run(bus, dirs, spec, target).await;
+            let out = (!o.stdout.is_empty()).then(|| o.stdout.text());
+            o.stdout = Captured::new(0);
+            Prepared::Done(o.termination, out)
+        }
+        None => prepare(dirs, spec, &inherited),
+    };
+    let (outcome, timed_out, synthetic_out) = match prepared {
         Prepared::Done(t, out) => (RawOutcome::without_process(t), false, out),
         Prepared::Run(inv) => {
             let timeout = Duration::from_millis(u64::from(spec.timeout_ms.max(1)));
@@ -62,6 +83,17 @@ pub async fn metadata(
     provider: Option<&str>,
     agent: &str,
 ) -> Result<String, String> {
+    metadata_with(dirs, &SystemdBus::from_process(), class, provider, agent).await
+}
+
+/// [`metadata`], with systemd reached through `bus`.
+pub async fn metadata_with(
+    dirs: &AgentDirs,
+    bus: &SystemdBus,
+    class: &str,
+    provider: Option<&str>,
+    agent: &str,
+) -> Result<String, String> {
     let spec = OpSpec {
         rsc: crate::op::ResourceDef {
             id: agent.to_string(),
@@ -75,7 +107,7 @@ pub async fn metadata(
         params: Default::default(),
         meta: Default::default(),
     };
-    let r = run(dirs, &spec, Duration::from_secs(5)).await;
+    let r = run_with(dirs, bus, &spec, Duration::from_secs(5)).await;
     match (r.status, r.rc, r.stdout) {
         (ExecStatus::Done, 0, Some(out)) => Ok(out),
         (status, rc, _) => Err(r.exit_reason.unwrap_or_else(|| {

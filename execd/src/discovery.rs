@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::dirs::AgentDirs;
 use crate::standard::Standard;
-use crate::systemd;
+use crate::systemd::SystemdBus;
 
 /// Names in `dir` that are directories (`exec_files` false) or executable
 /// regular files (`exec_files` true), sorted as `alphasort()` sorts them.
@@ -35,15 +35,22 @@ pub fn list_dir(dir: &Path, exec_files: bool) -> Vec<String> {
     out
 }
 
-/// The supported standards, in Pacemaker 3.0.2's order; `stonith` only
-/// when fence agents are installed, `systemd` only where systemd runs.
-pub fn list_standards(dirs: &AgentDirs) -> Vec<String> {
+/// The supported standards, in Pacemaker 3.0.2's order; `systemd` only
+/// where systemd lists units it can manage, `stonith` only when fence
+/// agents are installed.
+pub async fn list_standards(dirs: &AgentDirs, bus: &SystemdBus) -> Vec<String> {
+    let units = bus.list_units().await;
+    list_standards_given(dirs, !units.is_empty())
+}
+
+/// [`list_standards`], with what systemd said given.
+pub fn list_standards_given(dirs: &AgentDirs, systemd_units: bool) -> Vec<String> {
     let mut out = vec![
         Standard::Ocf.to_string(),
         Standard::Service.to_string(),
         Standard::Lsb.to_string(),
     ];
-    if systemd::is_running() {
+    if systemd_units {
         out.push(Standard::Systemd.to_string());
     }
     if !list_fence_agents(dirs).is_empty() {
@@ -109,32 +116,57 @@ pub fn list_fence_agents(dirs: &AgentDirs) -> Vec<String> {
 
 /// Agents of a class (and provider), as `crm_resource --list-agents` and
 /// the executor's list call give them. `None` class lists every class.
-pub fn list_agents(dirs: &AgentDirs, class: Option<&str>, provider: Option<&str>) -> Vec<String> {
+pub async fn list_agents(
+    dirs: &AgentDirs,
+    class: Option<&str>,
+    provider: Option<&str>,
+    bus: &SystemdBus,
+) -> Vec<String> {
+    let std = class.map(Standard::parse);
+    let units = match std {
+        None | Some(Some(Standard::Service | Standard::Systemd)) => bus.list_units().await,
+        _ => Vec::new(),
+    };
+    list_agents_given(dirs, class, provider, &units)
+}
+
+/// [`list_agents`], with the units systemd listed given.
+pub fn list_agents_given(
+    dirs: &AgentDirs,
+    class: Option<&str>,
+    provider: Option<&str>,
+    units: &[String],
+) -> Vec<String> {
     let std = class.map(Standard::parse);
     match std {
         None => {
             let mut out = list_ocf_agents(dirs, None);
             out.extend(list_lsb_agents(dirs));
+            out.extend(units.iter().cloned());
             out.extend(list_fence_agents(dirs));
             out
         }
-        Some(Some(Standard::Service)) => list_lsb_agents(dirs),
+        Some(Some(Standard::Service)) => {
+            let mut out = list_lsb_agents(dirs);
+            out.extend(units.iter().cloned());
+            out
+        }
         Some(Some(Standard::Ocf)) => list_ocf_agents(dirs, provider),
         Some(Some(Standard::Lsb)) => list_lsb_agents(dirs),
         Some(Some(Standard::Stonith)) => list_fence_agents(dirs),
-        Some(Some(Standard::Systemd)) | Some(None) => Vec::new(),
+        Some(Some(Standard::Systemd)) => units.to_vec(),
+        Some(None) => Vec::new(),
     }
 }
 
-/// Resolves the `service` alias for `agent`: `lsb` if an init script of
-/// that name exists, else `systemd` where systemd runs, else `lsb`.
+/// Resolves the `service` alias for `agent` as far as the files tell:
+/// `lsb` if an init script of that name exists, else `systemd` (which the
+/// systemd layer confirms over D-Bus, falling back to the missing script).
 pub fn resolve_service(dirs: &AgentDirs, agent: &str) -> Standard {
     if crate::dirs::exists(&dirs.lsb_agent(agent)) {
         Standard::Lsb
-    } else if systemd::is_running() {
-        Standard::Systemd
     } else {
-        Standard::Lsb
+        Standard::Systemd
     }
 }
 
@@ -166,6 +198,27 @@ mod tests {
         assert_eq!(providers_with_agent(&dirs, Some("b")), ["aa"]);
         assert!(providers_with_agent(&dirs, Some("none")).is_empty());
         assert!(list_ocf_agents(&dirs, Some("../..")).is_empty());
-        assert_eq!(list_standards(&dirs)[..3], ["ocf", "service", "lsb"]);
+        assert_eq!(
+            list_standards_given(&dirs, false),
+            ["ocf", "service", "lsb"]
+        );
+        assert_eq!(
+            list_standards_given(&dirs, true),
+            ["ocf", "service", "lsb", "systemd"]
+        );
+        let units = ["sshd".to_string(), "data.mount".to_string()];
+        assert_eq!(
+            list_agents_given(&dirs, Some("systemd"), None, &units),
+            units
+        );
+        assert_eq!(
+            list_agents_given(&dirs, Some("service"), None, &units),
+            units
+        );
+        assert_eq!(
+            list_agents_given(&dirs, None, None, &units),
+            ["B", "a", "sshd", "data.mount"]
+        );
+        assert!(list_agents_given(&dirs, Some("lsb"), None, &units).is_empty());
     }
 }

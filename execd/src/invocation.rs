@@ -9,7 +9,6 @@ use crate::dirs::{self, AgentDirs};
 use crate::op::{OpSpec, StartFailure, Termination};
 use crate::result::{ExecStatus, ocf};
 use crate::standard::Standard;
-use crate::systemd;
 
 /// OCF version announced to agents.
 pub const OCF_VERSION: (&str, &str) = ("1", "1");
@@ -46,6 +45,30 @@ pub fn effective_standard(dirs: &AgentDirs, spec: &OpSpec) -> Option<Standard> {
     }
 }
 
+/// How a systemd-driven operation was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SystemdTarget {
+    /// Class `systemd`.
+    Unit,
+    /// Class `service` with no init script of that name: a unit if systemd
+    /// knows one, else (as Pacemaker assumes) the missing init script.
+    ServiceAlias,
+}
+
+/// Whether `spec` is run by systemd over D-Bus rather than as a process.
+pub fn systemd_target(dirs: &AgentDirs, spec: &OpSpec) -> Option<SystemdTarget> {
+    if !dirs::is_plain_name(&spec.rsc.agent) {
+        return None;
+    }
+    match Standard::parse(&spec.rsc.class)? {
+        Standard::Systemd => Some(SystemdTarget::Unit),
+        Standard::Service if !dirs::exists(&dirs.lsb_agent(&spec.rsc.agent)) => {
+            Some(SystemdTarget::ServiceAlias)
+        }
+        _ => None,
+    }
+}
+
 fn not_installed(reason: String) -> Prepared {
     Prepared::Done(
         Termination::NotStarted(StartFailure::NotInstalled(reason)),
@@ -73,15 +96,16 @@ pub fn prepare(dirs: &AgentDirs, spec: &OpSpec, inherited: &dyn Fn(&str) -> bool
     match std {
         Standard::Ocf => prepare_ocf(dirs, spec, inherited),
         Standard::Lsb => prepare_lsb(dirs, spec),
+        // Units are not processes: callers hand them to `crate::systemd`
+        // (see `systemd_target`); this answer is for those that do not.
         Standard::Systemd | Standard::Service => Prepared::Done(
             Termination::Synthetic {
                 rc: ocf::NOT_INSTALLED,
                 status: ExecStatus::NotInstalled,
-                reason: Some(if systemd::is_running() {
-                    "systemd units are not supported by this executor yet".to_string()
-                } else {
-                    systemd::NOT_RUNNING_REASON.to_string()
-                }),
+                reason: Some(format!(
+                    "systemd unit {} must be run through D-Bus",
+                    spec.rsc.agent
+                )),
             },
             None,
         ),

@@ -23,6 +23,7 @@ use crate::engine::{
 use crate::invocation::{Prepared, prepare};
 use crate::op::{OpSpec, RawOutcome, ResourceDef, Termination};
 use crate::runner::{self, ProcessHandle};
+use crate::systemd::SystemdBus;
 
 /// Daemon settings.
 #[derive(Debug, Clone)]
@@ -85,6 +86,7 @@ pub struct Executor {
     tx: mpsc::UnboundedSender<Event>,
     dirs: AgentDirs,
     metadata: Arc<Mutex<MetadataCache>>,
+    systemd: SystemdBus,
     alert_sequence: Arc<std::sync::atomic::AtomicU64>,
     output_limit: usize,
 }
@@ -98,6 +100,9 @@ struct Loop {
     timer_gen: u64,
     subscribers: Vec<mpsc::Sender<Result<pb::OpResult, Status>>>,
     fence_devices: HashMap<String, crate::fencing::ProbeState>,
+    systemd: SystemdBus,
+    /// Running systemd operations, by the channel that abandons them.
+    systemd_ops: HashMap<CallId, oneshot::Sender<()>>,
     start: Instant,
 }
 
@@ -132,6 +137,9 @@ impl Loop {
                         KillSignal::Term => Signal::SIGTERM,
                         KillSignal::Kill => Signal::SIGKILL,
                     });
+                } else if let Some(abandon) = self.systemd_ops.remove(&call_id) {
+                    // No process: the D-Bus exchange is abandoned instead.
+                    let _ = abandon.send(());
                 }
             }
             Command::SetTimer { id, after_ms } => {
@@ -169,6 +177,9 @@ impl Loop {
         {
             return self.spawn_fencing(call_id, spec);
         }
+        if let Some(target) = crate::invocation::systemd_target(&self.cfg.dirs, spec) {
+            return self.spawn_systemd(call_id, spec, target);
+        }
         let inherited = |k: &str| std::env::var_os(k).is_some();
         match prepare(&self.cfg.dirs, spec, &inherited) {
             Prepared::Done(t, out) => {
@@ -195,6 +206,32 @@ impl Loop {
                 }
             },
         }
+    }
+
+    /// systemd units are driven over D-Bus by a task that can be abandoned
+    /// (at the timeout, or when a recurring monitor is cancelled).
+    fn spawn_systemd(
+        &mut self,
+        call_id: CallId,
+        spec: &OpSpec,
+        target: crate::invocation::SystemdTarget,
+    ) {
+        let tx = self.tx.clone();
+        let (abandon_tx, abandon_rx) = oneshot::channel();
+        self.systemd_ops.insert(call_id, abandon_tx);
+        let bus = self.systemd.clone();
+        let dirs = self.cfg.dirs.clone();
+        let spec = spec.clone();
+        tokio::spawn(async move {
+            let run = crate::systemd::run(&bus, &dirs, &spec, target);
+            let o = tokio::select! {
+                o = run => o,
+                Ok(()) = abandon_rx => RawOutcome::without_process(Termination::Signaled(
+                    Signal::SIGKILL as i32,
+                )),
+            };
+            let _ = tx.send(Event::AgentDone(call_id, o));
+        });
     }
 
     /// Fence devices go to the fencer; probes answer from memory.
@@ -241,6 +278,7 @@ impl Loop {
             }
             Event::AgentDone(id, o) => {
                 self.procs.remove(&id);
+                self.systemd_ops.remove(&id);
                 self.engine.agent_done(now, id, o);
             }
             Event::Timer(id, generation) => {
@@ -336,6 +374,7 @@ impl Executor {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let dirs = cfg.dirs.clone();
         let output_limit = cfg.output_limit;
+        let systemd = SystemdBus::from_process();
         let mut lp = Loop {
             engine: Engine::new(cfg.engine),
             cfg,
@@ -345,6 +384,8 @@ impl Executor {
             timer_gen: 0,
             subscribers: Vec::new(),
             fence_devices: HashMap::new(),
+            systemd: systemd.clone(),
+            systemd_ops: HashMap::new(),
             start: Instant::now(),
         };
         tokio::spawn(async move {
@@ -356,6 +397,7 @@ impl Executor {
             tx,
             dirs,
             metadata: Arc::default(),
+            systemd,
             alert_sequence: Arc::default(),
             output_limit,
         }
@@ -521,7 +563,7 @@ impl pb::executor_server::Executor for Executor {
         _req: Request<pb::Empty>,
     ) -> Result<Response<pb::NameList>, Status> {
         Ok(Response::new(pb::NameList {
-            names: crate::discovery::list_standards(&self.dirs),
+            names: crate::discovery::list_standards(&self.dirs, &self.systemd).await,
         }))
     }
 
@@ -546,7 +588,7 @@ impl pb::executor_server::Executor for Executor {
         let class = (!r.standard.is_empty()).then_some(r.standard.as_str());
         let provider = (!r.provider.is_empty()).then_some(r.provider.as_str());
         Ok(Response::new(pb::NameList {
-            names: crate::discovery::list_agents(&self.dirs, class, provider),
+            names: crate::discovery::list_agents(&self.dirs, class, provider, &self.systemd).await,
         }))
     }
 
@@ -575,8 +617,14 @@ impl pb::executor_server::Executor for Executor {
             Some(md) => Ok(md),
             None => {
                 let provider = (!r.provider.is_empty()).then_some(r.provider.as_str());
-                let res =
-                    crate::direct::metadata(&self.dirs, &r.standard, provider, &r.r#type).await;
+                let res = crate::direct::metadata_with(
+                    &self.dirs,
+                    &self.systemd,
+                    &r.standard,
+                    provider,
+                    &r.r#type,
+                )
+                .await;
                 if let (Ok(md), Ok(mut m)) = (&res, self.metadata.lock()) {
                     m.insert(key, md.clone());
                 }

@@ -1,8 +1,9 @@
 //! Fencing configuration from the CIB: primitives of class `stonith` and
 //! `fencing-topology` levels, plus node attributes (for levels that target
-//! by attribute). Until the CIB daemon can be subscribed to, the CIB comes
-//! from a file ([`ENV_CIB_FILE`]); [`CibSource`] is where a subscription
-//! plugs in.
+//! by attribute) and the location constraints that keep a device off a
+//! node. In a cluster the CIB comes from the CIB manager
+//! ([`crate::cluster::watch_cib`]); stand-alone, from a file
+//! ([`ENV_CIB_FILE`]) through [`CibSource`].
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,31 @@ pub struct FencingConfig {
     pub levels: Vec<(TargetSpec, u32, Vec<String>)>,
     /// Node attributes by node name.
     pub node_attrs: BTreeMap<String, BTreeMap<String, String>>,
+    /// Location scores of resources on nodes (`rsc_location` with a
+    /// `node` and a `score`): resource, node, score.
+    pub locations: Vec<(String, String, i32)>,
+    /// `symmetric-cluster` (true unless set to false): without it, a
+    /// device may only run where a location constraint allows it.
+    pub symmetric: bool,
+}
+
+impl FencingConfig {
+    /// Whether `node` may use device `id`, as Pacemaker's fencer asks the
+    /// scheduler: not where a location constraint bans it (a negative
+    /// score), and in an asymmetric cluster only where one allows it.
+    /// Constraints with rules are not evaluated.
+    pub fn allowed_on(&self, id: &str, node: &str) -> bool {
+        let scores: Vec<i32> = self
+            .locations
+            .iter()
+            .filter(|(r, n, _)| r == id && n.eq_ignore_ascii_case(node))
+            .map(|(_, _, s)| *s)
+            .collect();
+        if scores.iter().any(|&s| s < 0) {
+            return false;
+        }
+        self.symmetric || !scores.is_empty()
+    }
 }
 
 fn nvpairs(set: Option<&Element>, into: &mut BTreeMap<String, String>) {
@@ -50,10 +76,37 @@ fn nvpairs(set: Option<&Element>, into: &mut BTreeMap<String, String>) {
 
 /// Reads the fencing configuration from a CIB document.
 pub fn parse(cib: &Element) -> FencingConfig {
-    let mut cfg = FencingConfig::default();
+    let mut cfg = FencingConfig {
+        symmetric: true,
+        ..FencingConfig::default()
+    };
     let Some(conf) = cib.child("configuration") else {
         return cfg;
     };
+    if let Some(crm) = conf.child("crm_config") {
+        let mut opts = BTreeMap::new();
+        for set in crm.children_named("cluster_property_set") {
+            nvpairs(Some(set), &mut opts);
+        }
+        cfg.symmetric = opts.get("symmetric-cluster").is_none_or(|v| {
+            !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "false" | "no" | "off" | "0" | "n"
+            )
+        });
+    }
+    if let Some(cons) = conf.child("constraints") {
+        for c in cons.children_named("rsc_location") {
+            if let (Some(rsc), Some(node), Some(score)) =
+                (c.attr("rsc"), c.attr("node"), c.attr("score"))
+            {
+                if let Ok(s) = pcmk_common::score::Score::parse(score) {
+                    cfg.locations
+                        .push((rsc.to_string(), node.to_string(), s.value()));
+                }
+            }
+        }
+    }
     if let Some(resources) = conf.child("resources") {
         for p in resources.descendants().filter(|e| e.name == "primitive") {
             if p.attr("class") != Some("stonith") {
@@ -179,5 +232,30 @@ mod tests {
         assert_eq!(c.levels.len(), 3);
         assert_eq!(c.levels[0].2, ["f1", "f2"]);
         assert_eq!(c.node_attrs["n1"]["rack"], "r1");
+        assert!(c.symmetric && c.allowed_on("f1", "n1"));
+    }
+
+    #[test]
+    fn location_constraints_keep_devices_off_nodes() {
+        let doc = pcmk_common::xml::parse(
+            r#"<cib><configuration><crm_config><cluster_property_set id="o"><nvpair id="s" name="symmetric-cluster" value="false"/></cluster_property_set></crm_config>
+            <nodes/><resources><primitive id="f1" class="stonith" type="fence_x"/></resources>
+            <constraints>
+              <rsc_location id="a" rsc="f1" node="n1" score="100"/>
+              <rsc_location id="b" rsc="f1" node="n2" score="-INFINITY"/>
+              <rsc_location id="c" rsc="f1" node="n3" score="bogus"/>
+            </constraints></configuration><status/></cib>"#,
+        )
+        .unwrap();
+        let mut c = parse(&doc);
+        assert!(!c.symmetric);
+        assert!(c.allowed_on("f1", "N1"));
+        assert!(!c.allowed_on("f1", "n2"));
+        assert!(
+            !c.allowed_on("f1", "n3"),
+            "asymmetric: not allowed without a constraint"
+        );
+        c.symmetric = true;
+        assert!(c.allowed_on("f1", "n3") && !c.allowed_on("f1", "n2"));
     }
 }

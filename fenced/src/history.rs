@@ -123,6 +123,11 @@ impl History {
         }
     }
 
+    /// The entry of operation `id`.
+    pub fn get(&self, id: &str) -> Option<&HistoryEntry> {
+        self.ops.get(id)
+    }
+
     /// Entries for `target` (all when `None`): pending first, then the most
     /// recently completed first (`stonith__sort_history()`).
     pub fn list(&self, target: Option<&str>) -> Vec<HistoryEntry> {

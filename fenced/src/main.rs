@@ -1,9 +1,13 @@
-//! pacemaker-fenced: serves the fencer API on the run directory's socket.
+//! pacemaker-fenced: serves the fencer API on the run directory's socket,
+//! in the cluster (CPG `stonith-ng`, devices from the CIB manager) or
+//! stand-alone.
 
 use std::process::ExitCode;
 
 use clap::Parser;
-use pcmk_common::exit::CrmExit;
+use pcmk_common::daemon::logging::{self, LogRequest};
+use pcmk_common::daemon::options::Options;
+use pcmk_common::paths::ProcessEnv;
 use pcmk_fenced::server::{FencedConfig, serve};
 
 /// Pacemaker's fencer.
@@ -16,41 +20,37 @@ struct Args {
     /// Run without a cluster (the node is its own and only peer).
     #[arg(short = 's', long = "stand-alone")]
     stand_alone: bool,
+    /// Send logs to the additional named logfile.
+    #[arg(short = 'l', long = "logfile", value_name = "FILE")]
+    logfile: Option<String>,
     /// Read fence devices and topology from this CIB file.
     #[arg(long = "cib-file", env = pcmk_fenced::cib::ENV_CIB_FILE)]
     cib_file: Option<std::path::PathBuf>,
-    /// Node name (default: the host name).
+    /// Node name when stand-alone (default: the host name; in a cluster
+    /// the name comes from corosync).
     #[arg(long = "node-name", env = "PCMK_node_name")]
     node_name: Option<String>,
 }
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let level = match args.verbose {
-        0 => "info",
-        1 => "debug",
-        _ => "trace",
-    };
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PCMK_debug")
-                .unwrap_or_else(|_| level.into()),
-        )
-        .with_writer(std::io::stderr)
-        .try_init();
-    if !args.stand_alone {
-        tracing::error!(
-            daemon = "pacemaker-fenced",
-            "cluster mode needs the CPG transport, not available yet; use --stand-alone"
-        );
-        return ExitCode::from(CrmExit::Fatal.code());
+    let mut opts = Options::from_system(&ProcessEnv);
+    if let Some(f) = &args.logfile {
+        opts.set("logfile", f);
     }
-    let node = args.node_name.unwrap_or_else(|| {
-        nix::unistd::gethostname()
-            .ok()
-            .and_then(|h| h.into_string().ok())
-            .unwrap_or_else(|| "localhost".into())
-    });
+    logging::init(
+        &opts,
+        &LogRequest {
+            daemon: "pacemaker-fenced".into(),
+            verbose: args.verbose,
+        },
+    );
+    let node = args
+        .node_name
+        .unwrap_or_else(pcmk_common::daemon::account::host_name);
+    if args.stand_alone {
+        logging::set_node(&node);
+    }
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -58,7 +58,7 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             tracing::error!("cannot start runtime: {e}");
-            return ExitCode::from(CrmExit::OsErr.code());
+            return ExitCode::from(pcmk_common::exit::CrmExit::OsErr.code());
         }
     };
     let paths = pcmk_common::paths::Paths::from_process();
@@ -66,6 +66,7 @@ fn main() -> ExitCode {
         node,
         dirs: pcmk_execd::dirs::AgentDirs::from_process(),
         cib_file: args.cib_file,
+        cluster: !args.stand_alone,
     };
     let result = rt.block_on(async {
         let shutdown = async {
@@ -85,7 +86,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!(daemon = "pacemaker-fenced", "{e}");
-            ExitCode::from(CrmExit::Fatal.code())
+            ExitCode::from(e.exit_code().code())
         }
     }
 }

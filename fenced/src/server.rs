@@ -1,8 +1,7 @@
 //! The fencer's async shell: one task owns the [`Fencer`] core and carries
 //! out its commands (agents, timers, peer messages, replies); the gRPC API
 //! talks to it over a channel. Stand-alone, peer messages loop back to the
-//! same core; the CPG transport replaces that loop when the cluster layer
-//! lands.
+//! same core; in a cluster they go out on CPG `stonith-ng` ([`crate::cluster`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -31,6 +30,18 @@ pub struct FencedConfig {
     pub dirs: AgentDirs,
     /// CIB file to read devices and topology from, if any.
     pub cib_file: Option<PathBuf>,
+    /// Join the cluster (CPG `stonith-ng`, the CIB manager) rather than
+    /// run stand-alone.
+    pub cluster: bool,
+}
+
+/// Where the core's peer messages go.
+#[derive(Debug, Clone)]
+pub enum Outbox {
+    /// Stand-alone: back to this node's own core.
+    Loop,
+    /// Encoded, to the CPG sender task (which keeps their order).
+    Cpg(mpsc::UnboundedSender<Vec<u8>>),
 }
 
 enum Api {
@@ -56,12 +67,14 @@ enum Event {
     AgentDone(u64, FenceResult),
     Timer(Timer, u64),
     Peer(String, PeerMsg),
+    Members(Vec<String>),
 }
 
 /// Handle to a running fencer.
 #[derive(Clone)]
 pub struct FencerService {
     tx: mpsc::UnboundedSender<Event>,
+    node: String,
     dirs: AgentDirs,
     metadata: Arc<Mutex<crate::agent::MetadataCache>>,
 }
@@ -70,6 +83,7 @@ struct Loop {
     core: Fencer,
     dirs: AgentDirs,
     tx: mpsc::UnboundedSender<Event>,
+    outbox: Outbox,
     timers: HashMap<Timer, u64>,
     timer_gen: u64,
     next_request: RequestId,
@@ -109,6 +123,7 @@ impl Loop {
                 }
             }
             Event::Peer(from, msg) => self.core.peer_message(now, &from, msg),
+            Event::Members(names) => self.core.membership(now, &names),
             Event::Api(api) => match api {
                 Api::Register(dev, r) => {
                     let _ = r.send(
@@ -196,10 +211,17 @@ impl Loop {
                 self.timers.remove(&id);
             }
             Command::Send { to, msg } => {
-                // Stand-alone: this node is the whole cluster.
                 let local = self.core.local_node().to_string();
-                if to.as_deref().is_none_or(|t| t.eq_ignore_ascii_case(&local)) {
-                    let _ = self.tx.send(Event::Peer(local, msg));
+                match &self.outbox {
+                    // Stand-alone: this node is the whole cluster.
+                    Outbox::Loop => {
+                        if to.as_deref().is_none_or(|t| t.eq_ignore_ascii_case(&local)) {
+                            let _ = self.tx.send(Event::Peer(local, msg));
+                        }
+                    }
+                    Outbox::Cpg(cpg) => {
+                        let _ = cpg.send(crate::wire::encode(&msg, &local, to.as_deref()));
+                    }
                 }
             }
             Command::Reply { request, reply } => {
@@ -280,16 +302,17 @@ fn level_target(l: &pb::Level) -> Option<TargetSpec> {
 }
 
 impl FencerService {
-    /// Starts the fencer task.
-    pub fn start(cfg: &FencedConfig) -> FencerService {
+    /// Starts the fencer task; its peer messages go to `outbox`.
+    pub fn start(cfg: &FencedConfig, outbox: Outbox) -> FencerService {
         let (tx, mut rx) = mpsc::unbounded_channel();
         let seed = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(1, |d| d.as_nanos() as u64);
         let mut lp = Loop {
-            core: Fencer::new(&cfg.node, 1, seed),
+            core: Fencer::new(&cfg.node, seed),
             dirs: cfg.dirs.clone(),
             tx: tx.clone(),
+            outbox,
             timers: HashMap::new(),
             timer_gen: 0,
             next_request: 0,
@@ -304,6 +327,7 @@ impl FencerService {
         });
         FencerService {
             tx,
+            node: cfg.node.clone(),
             dirs: cfg.dirs.clone(),
             metadata: Arc::default(),
         }
@@ -328,11 +352,34 @@ impl FencerService {
         Device::new(id, agent, params, info)
     }
 
+    /// A message from a peer fencer (already meant for this node).
+    pub fn peer_message(&self, from: String, msg: PeerMsg) {
+        let _ = self.tx.send(Event::Peer(from, msg));
+    }
+
+    /// The nodes whose fencer is in the CPG group now.
+    pub fn members(&self, names: Vec<String>) {
+        let _ = self.tx.send(Event::Members(names));
+    }
+
     /// Loads devices and topology from a CIB source.
     pub async fn load_cib(&self, src: &mut dyn CibSource) -> Result<(), String> {
         let cfg = src.load()?;
+        self.apply_cib(cfg).await
+    }
+
+    /// Replaces the CIB's devices, topology and node attributes with `cfg`.
+    pub async fn apply_cib(&self, cfg: crate::cib::FencingConfig) -> Result<(), String> {
         let mut devices = Vec::new();
-        for d in cfg.devices.iter().filter(|d| !d.disabled) {
+        for d in &cfg.devices {
+            if d.disabled {
+                tracing::info!(device = %d.id, "device {} is disabled (target-role=Stopped)", d.id);
+                continue;
+            }
+            if !cfg.allowed_on(&d.id, &self.node) {
+                tracing::info!(device = %d.id, "device {} has been disabled on {}: banned by a location constraint", d.id, self.node);
+                continue;
+            }
             let mut dev = self.build_device(&d.id, &d.agent, d.params.clone()).await;
             dev.provides_unfencing = d.provides_unfencing;
             devices.push(dev);
@@ -552,6 +599,23 @@ pub enum ServeError {
     /// The CIB could not be read.
     #[error("{0}")]
     Cib(String),
+    /// The cluster layer could not be joined.
+    #[error("could not connect to the cluster layer: {0}")]
+    Cluster(String),
+    /// The connection to corosync or the CIB manager was lost.
+    #[error("lost connection to {0}")]
+    Lost(String),
+}
+
+impl ServeError {
+    /// The exit code: 100 (do not respawn) when start-up failed, 107 when
+    /// a connection was lost (pacemakerd respawns the fencer).
+    pub fn exit_code(&self) -> pcmk_common::exit::CrmExit {
+        match self {
+            ServeError::Lost(_) => pcmk_common::exit::CrmExit::Disconnect,
+            _ => pcmk_common::exit::CrmExit::Fatal,
+        }
+    }
 }
 
 /// Serves the fencer API on `socket` until `shutdown` resolves.
@@ -560,18 +624,61 @@ pub async fn serve(
     cfg: FencedConfig,
     shutdown: impl Future<Output = ()> + Send,
 ) -> Result<(), ServeError> {
-    let listener = pcmk_proto::uds::bind(&socket, 0o660)?;
-    let svc = FencerService::start(&cfg);
+    let (lost_tx, mut lost_rx) = mpsc::unbounded_channel::<String>();
+    let mut cfg = cfg;
+    let (svc, cluster) = if cfg.cluster {
+        let link = crate::cluster::join().await.map_err(ServeError::Cluster)?;
+        cfg.node = link.node().to_string();
+        pcmk_common::daemon::logging::set_node(&cfg.node);
+        let (out_tx, out_rx) = mpsc::unbounded_channel();
+        let svc = FencerService::start(&cfg, Outbox::Cpg(out_tx));
+        let cib = crate::cluster::connect_cib(&pcmk_common::paths::Paths::from_process())
+            .await
+            .map_err(ServeError::Cib)?;
+        let tasks = link.run(svc.clone(), out_rx, lost_tx.clone());
+        tokio::spawn(crate::cluster::watch_cib(cib, svc.clone(), lost_tx));
+        (svc, Some(tasks))
+    } else {
+        drop(lost_tx);
+        (FencerService::start(&cfg, Outbox::Loop), None)
+    };
     if let Some(f) = &cfg.cib_file {
         svc.load_cib(&mut crate::cib::FileCib(f.clone()))
             .await
             .map_err(ServeError::Cib)?;
     }
+    let listener = pcmk_proto::uds::bind(&socket, 0o660)?;
+    // The controller runs as hacluster: let the cluster group connect.
+    if let Err(e) = pcmk_common::daemon::account::share_with_cluster_group(&socket) {
+        tracing::debug!(
+            "could not give {} to the cluster group: {e}",
+            socket.display()
+        );
+    }
     tracing::info!(node = %cfg.node, socket = %socket.display(), "fencer accepting connections");
+    let lost = std::sync::Arc::new(std::sync::Mutex::new(None::<String>));
+    let lost_w = lost.clone();
+    let stop = async move {
+        tokio::select! {
+            () = shutdown => {}
+            Some(what) = lost_rx.recv() => {
+                tracing::error!("lost connection to {what}, shutting down");
+                if let Ok(mut l) = lost_w.lock() {
+                    *l = Some(what);
+                }
+            }
+        }
+    };
     tonic::transport::Server::builder()
         .add_service(pb::fencer_server::FencerServer::new(svc))
-        .serve_with_incoming_shutdown(pcmk_proto::uds::incoming(listener), shutdown)
+        .serve_with_incoming_shutdown(pcmk_proto::uds::incoming(listener), stop)
         .await?;
     let _ = std::fs::remove_file(&socket);
-    Ok(())
+    if let Some(tasks) = cluster {
+        tasks.leave().await;
+    }
+    match lost.lock().ok().and_then(|mut l| l.take()) {
+        Some(what) => Err(ServeError::Lost(what)),
+        None => Ok(()),
+    }
 }

@@ -14,12 +14,12 @@ use crate::lab::{Lab, LabSpec};
 
 /// The demo's resource.
 pub const RESOURCE: &str = "dummy";
-/// The binaries the whole demo runs: the stack (less the fencer, which
-/// does not join a cluster yet) and `crm_mon`.
-pub const BINARIES: [&str; 8] = [
+/// The binaries the whole demo runs: the stack and `crm_mon`.
+pub const BINARIES: [&str; 9] = [
     "corosync",
     "pacemakerd",
     "pacemaker-based",
+    "pacemaker-fenced",
     "pacemaker-execd",
     "pacemaker-attrd",
     "pacemaker-schedulerd",
@@ -169,7 +169,7 @@ pub struct Outcome {
 
 async fn demo(lab: &Lab) -> Result<Outcome> {
     let mut outcome = Outcome::default();
-    let linked = lab.link_daemons(&["pacemaker-fenced".to_string()])?;
+    let linked = lab.link_daemons(&[])?;
     println!("Daemons on each node: {}", linked.join(" "));
     let t = lab.up_all(STAGE).await?;
     println!(

@@ -247,6 +247,7 @@ impl Lab {
             },
         ));
         env.push(("OCF_ROOT".into(), self.ocf_root()));
+        env.push(("PCMK_fence_agent_dir".into(), self.fence_agent_dir()));
         env
     }
 

@@ -8,5 +8,6 @@
 
 pub mod demo;
 pub mod lab;
+pub mod mon;
 pub mod netns;
 pub mod stack;

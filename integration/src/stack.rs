@@ -47,6 +47,12 @@ impl Lab {
         self.dir.join("ocf")
     }
 
+    /// Where the lab's fencers look for fence agents (empty unless a test
+    /// puts one there).
+    pub fn fence_agent_dir(&self) -> PathBuf {
+        self.dir.join("fence")
+    }
+
     /// Fills the daemon folder with links to every built subdaemon except
     /// those in `without`, and installs the lab's OCF agent; returns the
     /// subdaemons linked.
@@ -70,6 +76,7 @@ impl Lab {
         std::fs::write(&agent, DUMMY_AGENT)?;
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&agent, std::fs::Permissions::from_mode(0o755))?;
+        std::fs::create_dir_all(self.fence_agent_dir())?;
         open_up(&self.dir)?;
         Ok(linked)
     }

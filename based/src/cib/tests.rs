@@ -339,3 +339,38 @@ fn patchset_reproduces_the_change_elsewhere() {
         assert_eq!(strip(replica.doc()), strip(cib.doc()));
     }
 }
+
+#[test]
+fn identical_replace_bumps_the_epoch_in_configuration_only() {
+    let mut cib = Cib::new(parse(EMPTY).unwrap());
+    cib.perform(
+        &req(Operation::Create, section("resources"), Some(DUMMY)),
+        &ctx(),
+    )
+    .unwrap();
+    let out = cib
+        .perform(
+            &req(Operation::Replace, section("resources"), Some(DUMMY)),
+            &ctx(),
+        )
+        .unwrap();
+    let change = out.change.unwrap();
+    assert!(change.config_changed);
+    assert_eq!(change.version, CibVersion::new(0, 3, 0));
+
+    let state = r#"<node_state id="1" uname="node1" in_ccm="true"/>"#;
+    cib.perform(
+        &req(Operation::Create, section("status"), Some(state)),
+        &ctx(),
+    )
+    .unwrap();
+    let out = cib
+        .perform(
+            &req(Operation::Replace, section("status"), Some(state)),
+            &ctx(),
+        )
+        .unwrap();
+    let change = out.change.unwrap();
+    assert!(!change.config_changed);
+    assert_eq!(change.version, CibVersion::new(0, 3, 2));
+}

@@ -91,5 +91,9 @@ pub fn replace(tx: &mut Tx<'_>, req: &Request, notes: &mut Vec<Note>) -> Result<
     };
     slot.children[index] = Node::Element(input.clone());
     tx.replace_document(doc);
+    // The copy is put in place under the old node's parent, which marks
+    // that parent and every ancestor changed even when the copy is
+    // identical: a replace in the configuration always bumps the epoch.
+    tx.mark_dirty(&found);
     Ok(())
 }

@@ -41,7 +41,9 @@ pub async fn run(args: &Args, cmd: Command, out: &mut Out) -> CrmExit {
     let dirs = AgentDirs::from_process();
     match cmd {
         Command::ListStandards => {
-            let list = discovery::list_standards(&dirs);
+            let list =
+                discovery::list_standards(&dirs, &pcmk_execd::systemd::SystemdBus::from_process())
+                    .await;
             if list.is_empty() {
                 out.err("No standards found");
                 return CrmExit::NoSuch;
@@ -86,7 +88,13 @@ pub async fn run(args: &Args, cmd: Command, out: &mut Out) -> CrmExit {
                 None => (spec.clone(), None),
             };
             let list = if Standard::parse(&standard).is_some() {
-                discovery::list_agents(&dirs, Some(&standard), provider.as_deref())
+                discovery::list_agents(
+                    &dirs,
+                    Some(&standard),
+                    provider.as_deref(),
+                    &pcmk_execd::systemd::SystemdBus::from_process(),
+                )
+                .await
             } else {
                 Vec::new()
             };

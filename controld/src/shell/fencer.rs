@@ -1,6 +1,7 @@
 //! The link to the fencer (`pacemaker-fenced`): each fencing request of
 //! the transition engine runs on its own until the fencer gives its final
-//! result, which comes back as `FenceResult`.
+//! result, which comes back as `FenceResult`; the fencer's notifications
+//! of completed fencing (whoever asked) come back as `FenceNotify`.
 
 use std::time::Duration;
 
@@ -12,7 +13,7 @@ use super::{InputTx, send_event};
 use crate::core::controller::Event;
 
 /// Client name recorded in the fencing history.
-pub const CLIENT_NAME: &str = "pacemaker-controld";
+pub const CLIENT_NAME: &str = crate::core::controller::FENCE_CLIENT;
 
 /// The fencer link's handle in the main loop.
 pub(crate) struct FencerLink {
@@ -22,6 +23,7 @@ pub(crate) struct FencerLink {
 
 impl FencerLink {
     pub(crate) fn new(paths: &Paths, tx: InputTx) -> FencerLink {
+        tokio::spawn(watch(paths.clone(), tx.clone()).in_current_span());
         FencerLink {
             paths: paths.clone(),
             tx,
@@ -81,4 +83,55 @@ async fn fence(paths: &Paths, target: &str, op: &str, timeout: Duration) -> Resu
         Some(r) => Err(format!("exit status {}", r.exit_status)),
         None => Err("no result".to_string()),
     }
+}
+
+/// Follows the fencer's notifications for as long as the controller runs,
+/// reconnecting when the fencer is not (yet, or any more) there.
+async fn watch(paths: Paths, tx: InputTx) {
+    let mut announced = false;
+    loop {
+        match subscribe(&paths).await {
+            Ok(mut stream) => {
+                tracing::info!("Connected to the fencer for notifications");
+                announced = false;
+                while let Ok(Some(ev)) = stream.message().await {
+                    let Some(op) = ev.op.filter(|_| ev.kind == "fence") else {
+                        continue;
+                    };
+                    send_event(
+                        &tx,
+                        Event::FenceNotify {
+                            target: op.target,
+                            origin: op.origin,
+                            client: op.client,
+                            delegate: op.delegate,
+                            // Pacemaker's st_done.
+                            ok: op.state == 2,
+                        },
+                    );
+                }
+                tracing::warn!("Lost the fencer's notifications; reconnecting");
+            }
+            Err(why) if !announced => {
+                tracing::debug!("Fencer not available for notifications yet: {why}");
+                announced = true;
+            }
+            Err(_) => {}
+        }
+        if tx.is_closed() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+async fn subscribe(paths: &Paths) -> Result<tonic::Streaming<pb::Event>, String> {
+    let mut client = pcmk_fenced::client::connect(paths)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(client
+        .subscribe(pb::SubscribeRequest::default())
+        .await
+        .map_err(|e| e.message().to_string())?
+        .into_inner())
 }

@@ -272,6 +272,7 @@ async fn run_in(cfg: ShellConfig, span: tracing::Span) -> CrmExit {
         }
     };
     span.record("node", identity.local.name.as_str());
+    pcmk_common::daemon::logging::set_node(&identity.local.name);
     tracing::info!(
         id = identity.local.id,
         configured = identity.nodes.len(),

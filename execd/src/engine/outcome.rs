@@ -54,6 +54,20 @@ pub fn map_outcome(
         Termination::NotStarted(StartFailure::Other(r)) => {
             (ocf::UNKNOWN_ERROR, ExecStatus::Error, Some(r.clone()))
         }
+        // A systemd operation (no process) abandoned at its timeout.
+        _ if timed_out
+            && outcome.pid.is_none()
+            && matches!(standard, Some(Standard::Systemd | Standard::Service)) =>
+        {
+            (
+                ocf::UNKNOWN_ERROR,
+                ExecStatus::Timeout,
+                Some(crate::systemd::bus::timeout_reason(
+                    &spec.action,
+                    &spec.rsc.agent,
+                )),
+            )
+        }
         _ if timed_out => (
             ocf::UNKNOWN_ERROR,
             ExecStatus::Timeout,

@@ -15,13 +15,16 @@
 //! The halves talk only through [`PeerMsg`]s, so a cluster's fencers can
 //! exchange them over CPG; a stand-alone fencer loops them back to itself.
 
+#[cfg(test)]
+mod cluster_tests;
 mod local;
+mod membership;
 mod ops;
 #[cfg(test)]
 mod tests;
 mod types;
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 pub use local::exec as local_exec;
 pub use ops::FenceRequest;
@@ -46,7 +49,8 @@ pub enum RegisterError {
 #[derive(Debug)]
 pub struct Fencer {
     local: String,
-    peers: usize,
+    /// Active peer fencers (lower-case names), this node included.
+    members: BTreeSet<String>,
     devices: BTreeMap<String, Device>,
     topology: Topology,
     node_attrs: BTreeMap<String, BTreeMap<String, String>>,
@@ -64,12 +68,12 @@ pub struct Fencer {
 }
 
 impl Fencer {
-    /// A fencer on node `local`, in a cluster of `peers` active fencers
-    /// (1 when stand-alone); `seed` drives random fencing delays.
-    pub fn new(local: &str, peers: usize, seed: u64) -> Fencer {
+    /// A fencer on node `local`, alone until [`Fencer::membership`] says
+    /// otherwise; `seed` drives random fencing delays.
+    pub fn new(local: &str, seed: u64) -> Fencer {
         Fencer {
             local: local.to_string(),
-            peers: peers.max(1),
+            members: BTreeSet::from([local.to_ascii_lowercase()]),
             devices: BTreeMap::new(),
             topology: Topology::default(),
             node_attrs: BTreeMap::new(),
@@ -100,9 +104,14 @@ impl Fencer {
         &self.local
     }
 
-    /// Updates the number of active peer fencers.
-    pub fn set_peers(&mut self, peers: usize) {
-        self.peers = peers.max(1);
+    /// The number of active peer fencers (this one included).
+    pub fn peers(&self) -> usize {
+        self.members.len().max(1)
+    }
+
+    /// Whether `node` runs an active fencer.
+    pub fn is_member(&self, node: &str) -> bool {
+        self.members.contains(&node.to_ascii_lowercase())
     }
 
     fn random(&mut self) -> u64 {
@@ -235,9 +244,15 @@ impl Fencer {
         self.history.list(target)
     }
 
-    /// Forgets completed operations for `target` (all when `None`).
+    /// API: forgets completed operations for `target` (all when `None`),
+    /// here at once and on every peer (the cleanup is broadcast, as
+    /// Pacemaker does for a client's request).
     pub fn cleanup_history(&mut self, target: Option<&str>) {
         self.history.cleanup(target);
+        self.output.push(Command::Send {
+            to: None,
+            msg: PeerMsg::HistoryCleanup(target.map(str::to_string)),
+        });
     }
 
     /// A message from a peer fencer (or from this node, looped back).
@@ -250,7 +265,13 @@ impl Fencer {
                 action,
                 timeout_s,
                 origin,
-            } => self.handle_query(now, &op_id, &target, &action, timeout_s, &origin),
+                client,
+            } => {
+                if from != self.local {
+                    self.record_peer_op(&op_id, &target, &action, &origin, &client);
+                }
+                self.handle_query(now, &op_id, &target, &action, timeout_s, &origin)
+            }
             PeerMsg::Fence {
                 op_id,
                 target,
@@ -279,6 +300,20 @@ impl Fencer {
                     self.output.push(Command::Notify(entry));
                 }
             }
+            PeerMsg::History(entries) => {
+                if from != self.local {
+                    self.merge_history(entries);
+                }
+            }
+            PeerMsg::HistoryCleanup(target) => {
+                if from != self.local {
+                    tracing::info!(
+                        "{from} cleaned up the fencing history of {}",
+                        target.as_deref().unwrap_or("every node")
+                    );
+                    self.history.cleanup(target.as_deref());
+                }
+            }
         }
     }
 
@@ -288,6 +323,7 @@ impl Fencer {
         match id {
             Timer::Query(op) => self.query_timeout(now, &op),
             Timer::Op(op) => self.op_timeout(now, &op),
+            Timer::Peer(op) => self.peer_timeout(now, &op),
             Timer::Delay(cmd) => self.delay_done(cmd),
             Timer::Retry(cmd) => self.retry(cmd),
         }

@@ -26,7 +26,10 @@ enum Phase {
 struct PeerReply {
     host: String,
     devices: Vec<Capability>,
+    /// Asked to fence with any of its devices (no topology).
     tried: bool,
+    /// Devices it was asked to use (topology), in the current level.
+    tried_devices: Vec<String>,
 }
 
 /// A fencing request owned by this node.
@@ -152,6 +155,7 @@ impl Fencer {
             action: op.requested.clone(),
             timeout_s: op.base_timeout_s,
             origin: self.local.clone(),
+            client: op.client.clone(),
         };
         let query_ms = u64::from(op.base_timeout_s) * 1000 * TIMEOUT_FACTOR_PCT / 100;
         self.ops.insert(id.clone(), op);
@@ -172,7 +176,11 @@ impl Fencer {
         host: &str,
         devices: Vec<Capability>,
     ) {
-        let peers = self.peers;
+        let peers = self.peers();
+        if !self.is_member(host) {
+            tracing::debug!("ignoring query reply from {host}, which is not an active fencer");
+            return;
+        }
         let Some(op) = self.ops.get_mut(op_id) else {
             tracing::debug!("query reply for unknown or expired operation {op_id}");
             return;
@@ -185,11 +193,25 @@ impl Fencer {
             op.action,
             devices.len()
         );
-        op.replies.push(PeerReply {
-            host: host.to_string(),
-            devices,
-            tried: false,
-        });
+        op.replies.retain(|p| !p.host.eq_ignore_ascii_case(host));
+        // Peers with more devices first (Pacemaker's sort_peers); among
+        // equals, this node before the others, else in order of arrival.
+        let is_local = host.eq_ignore_ascii_case(&self.local);
+        let n = devices.len();
+        let at = op
+            .replies
+            .iter()
+            .position(|p| p.devices.len() < n || (is_local && p.devices.len() == n))
+            .unwrap_or(op.replies.len());
+        op.replies.insert(
+            at,
+            PeerReply {
+                host: host.to_string(),
+                devices,
+                tried: false,
+                tried_devices: Vec::new(),
+            },
+        );
         if op.state != OpState::Query {
             return;
         }
@@ -197,7 +219,7 @@ impl Fencer {
         let go = if op.topology() {
             all_in || all_topology_devices_found(op)
         } else {
-            let last = op.replies.last();
+            let last = op.replies.get(at);
             all_in
                 || last.is_some_and(|p| {
                     !p.host.eq_ignore_ascii_case(&op.target) && p.devices.iter().any(|d| d.verified)
@@ -280,11 +302,15 @@ impl Fencer {
                     }
                     None => {
                         if !advance_level(op) {
-                            let r = FenceResult::error(
-                                exec::NO_FENCE_DEVICE,
-                                format!("No device able to fence {}", op.target),
-                            );
-                            return self.finalize(now, op_id, OpState::Failed, Some(r));
+                            // A failure seen so far is the answer; else no
+                            // peer had the devices.
+                            let r = (op.state == OpState::Query || op.result.is_ok()).then(|| {
+                                FenceResult::error(
+                                    exec::NO_FENCE_DEVICE,
+                                    format!("No device able to fence {}", op.target),
+                                )
+                            });
+                            return self.finalize(now, op_id, OpState::Failed, r);
                         }
                     }
                 }
@@ -326,7 +352,22 @@ impl Fencer {
             device.as_deref().map(|d| format!(" using {d}")).unwrap_or_default());
         op.state = OpState::Exec;
         op.executing = Some((host.to_string(), device.clone()));
+        if let Some(d) = &device
+            && let Some(p) = op
+                .replies
+                .iter_mut()
+                .find(|p| p.host.eq_ignore_ascii_case(host))
+        {
+            p.tried_devices.push(d.clone());
+        }
         let delay_s = op.delay_s;
+        // The peer's own timer: its device timeout (and the requested
+        // delay), stretched as Pacemaker does.
+        let peer_s = u64::from(timeout_s) + u64::try_from(delay_s.max(0)).unwrap_or(0);
+        self.output.push(Command::SetTimer {
+            id: Timer::Peer(op_id.to_string()),
+            after_ms: peer_s * 1000 * TIMEOUT_FACTOR_PCT / 100,
+        });
         let msg = PeerMsg::Fence {
             op_id: op_id.to_string(),
             target: op.target.clone(),
@@ -366,6 +407,24 @@ impl Fencer {
     ) {
         let Some(op) = self.ops.get_mut(op_id) else {
             tracing::info!("received result of unknown or expired operation {op_id}");
+            return;
+        };
+        let current = op
+            .executing
+            .as_ref()
+            .is_some_and(|(h, _)| h.eq_ignore_ascii_case(host));
+        let late_success = result.is_ok() && !op.topology();
+        if !current && !late_success {
+            // A late answer from a peer given up on: only a success still
+            // counts (the target is fenced whoever did it).
+            tracing::info!("ignoring late result from {host} for {}", op.target);
+            return;
+        }
+        op.executing = None;
+        self.output.push(Command::CancelTimer {
+            id: Timer::Peer(op_id.to_string()),
+        });
+        let Some(op) = self.ops.get_mut(op_id) else {
             return;
         };
         if op.topology()
@@ -420,6 +479,10 @@ impl Fencer {
             return;
         };
         op.devices.pop_front();
+        // A new device: every peer may be asked again.
+        for p in &mut op.replies {
+            p.tried_devices.clear();
+        }
         if op.devices.is_empty() && op.phase == Phase::Off {
             tracing::info!(
                 "remapped 'off' targeting {} complete, remapping to 'on'",
@@ -477,6 +540,7 @@ impl Fencer {
         for t in [
             Timer::Query(op_id.to_string()),
             Timer::Op(op_id.to_string()),
+            Timer::Peer(op_id.to_string()),
         ] {
             self.output.push(Command::CancelTimer { id: t });
         }
@@ -494,6 +558,75 @@ impl Fencer {
     }
 }
 
+impl Fencer {
+    /// The executing peer did not answer within its timeout.
+    pub(crate) fn peer_timeout(&mut self, now: Now, op_id: &str) {
+        let Some(op) = self.ops.get(op_id) else {
+            return;
+        };
+        tracing::warn!(target = %op.target, "Peer's '{}' action targeting {} for client {} timed out", op.action, op.target, op.client);
+        self.peer_failed(
+            now,
+            op_id,
+            "Peer did not return fence result within timeout",
+        );
+    }
+
+    /// The peer executing `op_id` is gone or late: record a timeout and
+    /// try another peer (or device, or level), as when it fails.
+    pub(crate) fn peer_failed(&mut self, now: Now, op_id: &str, reason: &str) {
+        let Some(op) = self.ops.get_mut(op_id) else {
+            return;
+        };
+        if op.state != OpState::Exec {
+            return;
+        }
+        op.executing = None;
+        op.result = FenceResult::error(exec::TIMEOUT, reason);
+        // The requested delay was spent on the first attempt.
+        op.delay_s = op.delay_s.min(0);
+        self.output.push(Command::CancelTimer {
+            id: Timer::Peer(op_id.to_string()),
+        });
+        self.request_fencing(now, op_id);
+    }
+
+    /// Owned operations and who executes each, for membership changes.
+    pub(crate) fn executing_peers(&self) -> Vec<(String, String)> {
+        self.ops
+            .values()
+            .filter_map(|o| o.executing.as_ref().map(|(h, _)| (o.id.clone(), h.clone())))
+            .collect()
+    }
+
+    /// Drops the query replies of nodes that left; returns the operations
+    /// still querying that now have every answer they can get.
+    pub(crate) fn forget_replies_of_lost(&mut self) -> Vec<String> {
+        let peers = self.peers();
+        let members = self.members.clone();
+        let mut ready = Vec::new();
+        for op in self.ops.values_mut() {
+            op.replies
+                .retain(|p| members.contains(&p.host.to_ascii_lowercase()));
+            if op.state == OpState::Query && !op.replies.is_empty() && op.replies.len() >= peers {
+                ready.push(op.id.clone());
+            }
+        }
+        ready
+    }
+
+    /// Starts fencing for an operation whose queries are all answered.
+    pub(crate) fn queries_complete(&mut self, now: Now, op_id: &str) {
+        if self
+            .ops
+            .get(op_id)
+            .is_some_and(|o| o.state == OpState::Query)
+        {
+            self.request_fencing(now, op_id);
+        }
+    }
+}
+
 /// Moves to the next non-empty level (undoing a reboot remap). False when
 /// none is left.
 fn advance_level(op: &mut FenceOp) -> bool {
@@ -502,6 +635,9 @@ fn advance_level(op: &mut FenceOp) -> bool {
         return false;
     }
     op.level = Some(next);
+    for p in &mut op.replies {
+        p.tried_devices.clear();
+    }
     op.phase = Phase::Requested;
     op.action = op.requested.clone();
     op.devices = op.levels[next].1.iter().cloned().collect();
@@ -528,7 +664,9 @@ fn all_topology_devices_found(op: &FenceOp) -> bool {
 /// the target, then the target itself (never in the "on" phase).
 fn choose_peer(op: &FenceOp, device: Option<&str>) -> Option<usize> {
     let usable = |p: &PeerReply| match device {
-        Some(d) => p.devices.iter().any(|c| c.device == d),
+        Some(d) => {
+            p.devices.iter().any(|c| c.device == d) && !p.tried_devices.iter().any(|t| t == d)
+        }
         None => !p.tried && !p.devices.is_empty(),
     };
     let verified = |p: &PeerReply| match device {

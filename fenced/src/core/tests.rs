@@ -49,7 +49,7 @@ struct Harness {
 impl Harness {
     fn new() -> Self {
         Harness {
-            f: Fencer::new("local", 1, 7),
+            f: Fencer::new("local", 7),
             runs: Vec::new(),
             replies: Vec::new(),
         }

@@ -48,6 +48,8 @@ pub enum PeerMsg {
         timeout_s: u32,
         /// Owner node.
         origin: String,
+        /// The client that asked the owner (for the history).
+        client: String,
     },
     /// The devices a peer can use (to the owner).
     QueryReply {
@@ -88,6 +90,12 @@ pub enum PeerMsg {
     },
     /// Final result of an operation (broadcast by the owner, for histories).
     Done(HistoryEntry),
+    /// A node's whole history (broadcast when a fencer joins, so that
+    /// every node ends up with the union).
+    History(Vec<HistoryEntry>),
+    /// Forget completed operations against a target (all when `None`),
+    /// broadcast by the node whose client asked.
+    HistoryCleanup(Option<String>),
 }
 
 /// Timers the core arms.
@@ -97,6 +105,8 @@ pub enum Timer {
     Query(String),
     /// The whole operation is overdue.
     Op(String),
+    /// The peer asked to execute has not answered in time.
+    Peer(String),
     /// A command's fencing delay has passed.
     Delay(CmdId),
     /// A failed command may be retried.

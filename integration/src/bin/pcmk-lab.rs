@@ -44,10 +44,8 @@ enum Cmd {
         /// How long to wait for each stage (seconds).
         #[arg(long, default_value_t = 60)]
         timeout: u64,
-        /// Subdaemons to leave out (comma-separated). pacemaker-fenced
-        /// does not join a cluster yet, so it is left out by default;
-        /// `--without ''` includes it.
-        #[arg(long, value_delimiter = ',', default_value = "pacemaker-fenced")]
+        /// Subdaemons to leave out (comma-separated; none by default).
+        #[arg(long, value_delimiter = ',')]
         without: Vec<String>,
         /// Start corosync only, not pacemakerd.
         #[arg(long)]

@@ -71,6 +71,13 @@ impl Controller {
                 target,
                 ok,
             } => self.fence_done(action_id, &target, ok),
+            Event::FenceNotify {
+                target,
+                origin,
+                client,
+                delegate,
+                ok,
+            } => self.fence_notified(&target, &origin, &client, &delegate, ok),
             Event::Shutdown => {
                 if self.register.contains(Register::SHUTDOWN) {
                     tracing::error!("Escalating shutdown");

@@ -92,6 +92,20 @@ pub enum Event {
         /// Whether it succeeded.
         ok: bool,
     },
+    /// The fencer reports a completed fencing operation, whoever asked
+    /// for it (`tengine_stonith_notify()`).
+    FenceNotify {
+        /// The fenced node.
+        target: String,
+        /// The node whose fencer owned the operation.
+        origin: String,
+        /// The client that asked for it.
+        client: String,
+        /// The node that executed it.
+        delegate: String,
+        /// Whether it succeeded.
+        ok: bool,
+    },
     /// A request to shut down (SIGTERM or pacemakerd).
     Shutdown,
 }

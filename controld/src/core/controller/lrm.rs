@@ -215,7 +215,10 @@ impl Controller {
             "{}",
             log_contract::operation_result(&op.task, &op.rsc_id, &node, &result_text(&op))
         );
-        // Recurring results are recorded only when they change.
+        // Recurring results are recorded only when they change (the
+        // executor notifies changes only; this guards against repeats).
+        // The last failure does not count: a monitor of a restarted
+        // resource that fails the same way again is a new failure.
         let unchanged = op.interval_ms > 0
             && op.status != ExecStatus::Cancelled
             && self.history.get(&op.rsc_id).is_some_and(|h| {
@@ -224,8 +227,6 @@ impl Controller {
                         && r.interval_ms == op.interval_ms
                         && r.rc == op.rc
                         && r.status == op.status
-                }) || h.failed.as_ref().is_some_and(|f| {
-                    f.task == op.task && f.interval_ms == op.interval_ms && f.rc == op.rc
                 })
             });
         self.history.record(&rsc, &op);

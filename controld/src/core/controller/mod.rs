@@ -42,6 +42,10 @@ pub use event::Event;
 pub use options::ControllerOptions;
 pub use register::Register;
 
+/// The client name the controller gives the fencer, by which it recognises
+/// its own fencing operations in the fencer's notifications.
+pub const FENCE_CLIENT: &str = "pacemaker-controld";
+
 use super::election::Election;
 use super::fsa::{Actions, Cause, Input, State, next_step, transition};
 use super::history::HistoryCache;
@@ -140,6 +144,9 @@ pub struct Controller {
     quorate: bool,
     transition_timer: bool,
     transitions: u64,
+    /// Failed fencing attempts per target since its last success
+    /// (`fencing-max-attempts` stops the retries).
+    fence_failures: BTreeMap<String, u32>,
     out: Vec<Command>,
 }
 
@@ -176,6 +183,7 @@ impl Controller {
             quorate: false,
             transition_timer: false,
             transitions: 0,
+            fence_failures: BTreeMap::new(),
             out: Vec::new(),
         }
     }

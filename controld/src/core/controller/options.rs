@@ -24,6 +24,9 @@ pub struct ControllerOptions {
     pub cluster_recheck_interval: Duration,
     /// `node-action-limit` (0: no fixed limit).
     pub node_action_limit: u32,
+    /// `fencing-max-attempts` (`stonith-max-attempts`): failed fencing
+    /// attempts of one target before the controller stops retrying (10).
+    pub fencing_max_attempts: u32,
     /// `cluster-name`, if set.
     pub cluster_name: Option<String>,
 }
@@ -39,6 +42,7 @@ impl Default for ControllerOptions {
             transition_delay: Duration::ZERO,
             cluster_recheck_interval: Duration::from_secs(900),
             node_action_limit: 0,
+            fencing_max_attempts: 10,
             cluster_name: None,
         }
     }
@@ -70,6 +74,14 @@ impl ControllerOptions {
         {
             o.node_action_limit = n;
         }
+        if let Some(n) = pairs
+            .get("fencing-max-attempts")
+            .or_else(|| pairs.get("stonith-max-attempts"))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+            .filter(|&n| n > 0)
+        {
+            o.fencing_max_attempts = n;
+        }
         o.cluster_name = pairs.get("cluster-name").cloned();
         o
     }
@@ -89,5 +101,12 @@ mod tests {
         assert_eq!(o.dc_deadtime, Duration::from_secs(5));
         assert_eq!(o.election_timeout, Duration::from_secs(120));
         assert_eq!(o.node_action_limit, 4);
+        assert_eq!(o.fencing_max_attempts, 10);
+        p.insert("stonith-max-attempts".to_string(), "3".to_string());
+        assert_eq!(ControllerOptions::from_pairs(&p).fencing_max_attempts, 3);
+        p.insert("fencing-max-attempts".to_string(), "0".to_string());
+        assert_eq!(ControllerOptions::from_pairs(&p).fencing_max_attempts, 10);
+        p.insert("fencing-max-attempts".to_string(), "5".to_string());
+        assert_eq!(ControllerOptions::from_pairs(&p).fencing_max_attempts, 5);
     }
 }

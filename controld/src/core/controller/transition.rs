@@ -5,7 +5,7 @@
 
 use pcmk_common::xml::Element;
 
-use super::{CibOp, Command, Controller, FsaData, FsaItem, Register, TimerId};
+use super::{CibOp, Command, Controller, FENCE_CLIENT, FsaData, FsaItem, Register, TimerId};
 use crate::core::fsa::{Actions, Cause, Input, State};
 use crate::core::history::{OpResult, RscInfo, add_resource_history};
 use crate::core::keys::{ExecStatus, failcount_name, lastfailure_name};
@@ -132,8 +132,20 @@ impl Controller {
         }
         self.pe_ref = None;
         self.te.abort(priority, next, reason);
-        if self.te.is_idle() {
+        if self.te.take_idle_abort().is_some() || self.te.is_idle() {
             self.restart_transition_or_calc();
+        }
+    }
+
+    /// After an event given to the transition engine while no graph runs:
+    /// carries out what it asked (fail-count updates), and computes a new
+    /// transition if it aborted (`abort_transition()` on a complete graph).
+    fn after_idle_te_event(&mut self) {
+        for c in self.te.take_commands() {
+            self.te_command(c);
+        }
+        if let Some(reason) = self.te.take_idle_abort() {
+            self.abort_transition(SCORE_INFINITY, GraphNext::Restart, &reason);
         }
     }
 
@@ -365,6 +377,9 @@ impl Controller {
     /// An action's timer fired.
     pub(super) fn action_timer_fired(&mut self, id: i32) {
         self.te.action_timeout(id);
+        if self.te.is_idle() {
+            self.after_idle_te_event();
+        }
     }
 
     /// Operation results recorded in the CIB (DC only).
@@ -374,45 +389,120 @@ impl Controller {
         }
         for op in ops {
             self.te.action_event(op);
+            if self.te.is_idle() {
+                self.after_idle_te_event();
+            }
         }
     }
 
     /// A fencing request finished.
     pub(super) fn fence_done(&mut self, action_id: i32, target: &str, ok: bool) {
+        let mut give_up = false;
         if ok {
+            self.fence_failures.remove(target);
             tracing::info!("Peer {target} was terminated (reboot) by the fencer: OK");
-            if let Some(p) = self.peers.get(target).cloned() {
-                let mut state = Element::new("node_state")
-                    .with_attr("id", p.node.id.to_string())
-                    .with_attr("uname", p.node.name.as_str())
-                    .with_attr("in_ccm", "0")
-                    .with_attr("crmd", "0")
-                    .with_attr("join", "down")
-                    .with_attr("expected", "down");
-                state.set_attr("crm-debug-origin", "send_stonith_update");
-                let ops = vec![
-                    CibOp::Modify {
-                        section: "status".into(),
-                        xml: state,
-                    },
-                    CibOp::Delete {
-                        xpath: format!("//node_state[@uname='{}']/lrm", p.node.name),
-                    },
-                    CibOp::Delete {
-                        xpath: format!(
-                            "//node_state[@uname='{}']/transient_attributes",
-                            p.node.name
-                        ),
-                    },
-                ];
-                self.cib(CibOp::Transaction(ops), None);
-            }
+            self.record_fenced(target);
         } else {
-            tracing::error!("Fencing of {target} failed");
+            let n = self.fence_failures.entry(target.to_string()).or_default();
+            *n += 1;
+            tracing::error!(
+                "Fencing of {target} failed ({} of at most {} attempts)",
+                *n,
+                self.opts.fencing_max_attempts
+            );
+            if *n >= self.opts.fencing_max_attempts {
+                tracing::error!("Too many failures ({}) to fence {target}, giving up", *n);
+                give_up = true;
+            }
         }
         if self.is_dc() {
-            self.te.fence_result(action_id, ok);
+            if give_up {
+                self.te.fence_result_with(action_id, false, GraphNext::Wait);
+            } else {
+                self.te.fence_result(action_id, ok);
+            }
         }
+    }
+
+    /// The fencer reports a fencing operation that completed, whoever
+    /// asked for it: this node shuts down if it was the target (it is
+    /// alive, so the fencing did not work as configured); the DC records
+    /// the target as down and, for an operation it did not ask for,
+    /// computes a new transition.
+    pub(super) fn fence_notified(
+        &mut self,
+        target: &str,
+        origin: &str,
+        client: &str,
+        delegate: &str,
+        ok: bool,
+    ) {
+        if !ok {
+            tracing::info!("Fencing of {target} by {delegate} for {client}@{origin} failed");
+            return;
+        }
+        if target.eq_ignore_ascii_case(&self.cfg.node_name) {
+            tracing::error!("We were allegedly just fenced by {delegate} for {origin}!");
+            self.emit(Command::Exit(pcmk_common::exit::CrmExit::Fatal));
+            return;
+        }
+        if !self.is_dc() {
+            return;
+        }
+        let ours = origin.eq_ignore_ascii_case(&self.cfg.node_name) && client == FENCE_CLIENT;
+        if ours {
+            // The transition engine hears of it through its own request.
+            return;
+        }
+        self.fence_failures.remove(target);
+        tracing::info!("Peer {target} was fenced by {delegate} for {client}@{origin}");
+        self.record_fenced(target);
+        self.abort_transition(
+            SCORE_INFINITY,
+            GraphNext::Restart,
+            "External Fencing Operation",
+        );
+    }
+
+    /// Records a fenced node as down in the peer cache and the CIB: not a
+    /// member, not expected, no resource history or transient attributes
+    /// (`send_stonith_update()`).
+    fn record_fenced(&mut self, target: &str) {
+        // Known down now: later node_state updates (a join round) must
+        // not make it look unclean again.
+        if let Some(p) = self.peers.get_mut(target)
+            && !p.member
+        {
+            p.expected = Some(crate::core::peers::Expected::Down);
+            p.join = crate::core::peers::JoinPhase::None;
+        }
+        let Some(p) = self.peers.get(target).cloned() else {
+            return;
+        };
+        let mut state = Element::new("node_state")
+            .with_attr("id", p.node.id.to_string())
+            .with_attr("uname", p.node.name.as_str())
+            .with_attr("in_ccm", "0")
+            .with_attr("crmd", "0")
+            .with_attr("join", "down")
+            .with_attr("expected", "down");
+        state.set_attr("crm-debug-origin", "send_stonith_update");
+        let ops = vec![
+            CibOp::Modify {
+                section: "status".into(),
+                xml: state,
+            },
+            CibOp::Delete {
+                xpath: format!("//node_state[@uname='{}']/lrm", p.node.name),
+            },
+            CibOp::Delete {
+                xpath: format!(
+                    "//node_state[@uname='{}']/transient_attributes",
+                    p.node.name
+                ),
+            },
+        ];
+        self.cib(CibOp::Transaction(ops), None);
     }
 
     /// A new DC starts with a fresh engine (a new `te_uuid` is up to the

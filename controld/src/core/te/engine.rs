@@ -48,6 +48,10 @@ pub struct TransitionEngine {
     pub(super) timers: BTreeSet<i32>,
     pub(super) counts: PassCounts,
     pub(super) out: Vec<TeCommand>,
+    /// An abort raised while no graph was running (its reason): the
+    /// driver must compute a new transition (`abort_transition()` on a
+    /// complete graph).
+    pub(super) idle_abort: Option<String>,
 }
 
 impl TransitionEngine {
@@ -61,6 +65,7 @@ impl TransitionEngine {
             timers: BTreeSet::new(),
             counts: PassCounts::default(),
             out: Vec::new(),
+            idle_abort: None,
         }
     }
 
@@ -82,6 +87,12 @@ impl TransitionEngine {
     /// Counters of the last pass.
     pub fn counts(&self) -> PassCounts {
         self.counts
+    }
+
+    /// The reason of an abort raised while no graph was running, if any
+    /// since the last call: the driver computes a new transition then.
+    pub fn take_idle_abort(&mut self) -> Option<String> {
+        self.idle_abort.take()
     }
 
     /// Commands produced since the last call.

@@ -191,6 +191,34 @@ fn abort_skips_low_priority_synapses() {
 }
 
 #[test]
+fn a_failed_recurring_result_after_the_graph_asks_for_a_new_one() {
+    // The graph that scheduled the monitor is complete; the monitor fails
+    // later: the fail count is bumped and a new transition is due.
+    let body = synapse(0, &rsc_op(1, "start", "a", "n2"), &[]);
+    let mut te = engine(0);
+    te.start(graph(&body, ""));
+    te.run();
+    let ev = result(&te, 1, 0);
+    te.action_event(&ev);
+    te.run();
+    assert!(te.is_idle());
+    te.take_commands();
+    assert_eq!(te.take_idle_abort(), None);
+    let mut ev = result(&te, 1, 7);
+    ev.op_key = "a_monitor_2000".into();
+    ev.call_id = 4;
+    te.action_event(&ev);
+    assert_eq!(
+        te.take_idle_abort().as_deref(),
+        Some("Change in recurring result")
+    );
+    assert!(te.take_commands().iter().any(|c| matches!(
+        c,
+        TeCommand::UpdateFailcount { rsc, interval_ms: 2000, value, .. } if rsc == "a" && value == "value++"
+    )));
+}
+
+#[test]
 fn foreign_late_and_outside_events_abort() {
     let body = synapse(0, &rsc_op(1, "start", "a", "n2"), &[]);
     let mut te = engine(0);
@@ -312,4 +340,34 @@ fn cluster_actions_fencing_and_local_shutdown() {
     let cmds = te.take_commands();
     assert!(cmds.iter().any(|c| matches!(c, TeCommand::ClusterAction { task, router, .. } if task == "do_shutdown" && router == "n2")));
     assert_eq!(te.run(), Some((GraphStatus::Complete, GraphNext::Shutdown)));
+}
+
+#[test]
+fn failed_fencing_blocks_what_depends_on_it_and_retries_or_waits() {
+    let body = [
+        synapse(0, r#"<crm_event id="1" operation="stonith" operation_key="stonith-n3-reboot" on_node="n3" on_node_uuid="3"><attributes CRM_meta_stonith_action="reboot"/></crm_event>"#, &[]),
+        synapse(1, r#"<crm_event id="2" operation="do_shutdown" operation_key="do_shutdown-n2" on_node="n2" on_node_uuid="2"><attributes CRM_meta_op_no_wait="true"/></crm_event>"#, &[1]),
+    ]
+    .concat();
+    for (next, expected) in [
+        (None, GraphNext::Restart),
+        (Some(GraphNext::Wait), GraphNext::Wait),
+    ] {
+        let mut te = engine(0);
+        te.start(graph(&body, r#"fencing-timeout="30s""#));
+        te.run();
+        let _ = te.take_commands();
+        match next {
+            None => te.fence_result(1, false),
+            Some(n) => te.fence_result_with(1, false, n),
+        }
+        let end = te.run();
+        // What waited for the fencing never runs.
+        assert!(
+            !te.take_commands()
+                .iter()
+                .any(|c| matches!(c, TeCommand::ClusterAction { .. })),
+        );
+        assert!(matches!(end, Some((_, n)) if n == expected), "{end:?}");
+    }
 }

@@ -15,7 +15,11 @@ impl TransitionEngine {
     /// no longer fire, and on completion `next` applies (if it outranks the
     /// current completion action).
     pub fn abort(&mut self, priority: i32, next: GraphNext, reason: &str) {
-        let Some(g) = self.graph.as_mut() else {
+        let Some(g) = self.graph.as_mut().filter(|g| !g.complete) else {
+            // Nothing runs: the result (a recurring monitor's change, a
+            // late or outside event) calls for a new calculation.
+            tracing::debug!("Transition aborted while idle: {reason}");
+            self.idle_abort = Some(reason.to_string());
             return;
         };
         let changed = !g.complete && g.raise_abort(priority, next, reason);
@@ -284,8 +288,16 @@ impl TransitionEngine {
         }
     }
 
-    /// The result of fencing action `action_id`.
+    /// The result of fencing action `action_id`; a failure aborts the
+    /// transition and computes a new one (which fences again).
     pub fn fence_result(&mut self, action_id: i32, ok: bool) {
+        self.fence_result_with(action_id, ok, GraphNext::Restart);
+    }
+
+    /// The result of fencing action `action_id`; a failure aborts the
+    /// transition with `on_failure` next (`Wait` once the controller gives
+    /// up retrying).
+    pub fn fence_result_with(&mut self, action_id: i32, ok: bool, on_failure: GraphNext) {
         let Some(a) = self.graph.as_ref().and_then(|g| g.action_index(action_id)) else {
             return;
         };
@@ -300,7 +312,7 @@ impl TransitionEngine {
         self.disarm(action_id);
         self.confirm(a);
         if !ok {
-            self.abort(SCORE_INFINITY, GraphNext::Restart, "Stonith failed");
+            self.abort(SCORE_INFINITY, on_failure, "Stonith failed");
         }
     }
 
