@@ -25,6 +25,8 @@ pub mod strcmp;
 pub mod unpack;
 pub mod values;
 
+use std::sync::Arc;
+
 use pcmk_common::xml::Element;
 
 pub use model::{Message, Scheduler, Severity};
@@ -72,7 +74,7 @@ pub fn compute(cib: &Element, now: i64, transition_id: u64) -> Computed {
         now,
         ..ScheduleOptions::default()
     };
-    let mut s = unpack(cib, &opts);
+    let mut s = unpack(Arc::new(cib.clone()), &opts);
     s.schedule();
     let graph = s.create_graph(u32::try_from(transition_id).unwrap_or(u32::MAX));
     let series = series::Series::of(&s);
@@ -84,16 +86,22 @@ pub fn compute(cib: &Element, now: i64, transition_id: u64) -> Computed {
     }
 }
 
-fn unpack(cib: &Element, opts: &ScheduleOptions) -> Scheduler {
+fn unpack(cib: Arc<Element>, opts: &ScheduleOptions) -> Scheduler {
     let mut flags = model::SchedFlags::default();
     flags.put(model::SchedFlags::OUTPUT_SCORES, opts.show_scores);
     flags.put(model::SchedFlags::SHOW_UTILIZATION, opts.show_utilization);
     flags.put(model::SchedFlags::SANITIZED, opts.sanitized);
-    Scheduler::unpack_with(std::sync::Arc::new(cib.clone()), opts.now, flags)
+    Scheduler::unpack_with(cib, opts.now, flags)
 }
 
 /// Computes the transition for a CIB.
 pub fn schedule(cib: &Element, opts: &ScheduleOptions) -> Schedule {
+    schedule_shared(Arc::new(cib.clone()), opts)
+}
+
+/// Computes the transition for a CIB the caller shares with the scheduler
+/// (no copy of the tree is made).
+pub fn schedule_shared(cib: Arc<Element>, opts: &ScheduleOptions) -> Schedule {
     let mut s = unpack(cib, opts);
     s.schedule();
     let graph = s.create_graph(1);

@@ -9,6 +9,12 @@ use pcmk_common::daemon::options::Options;
 use pcmk_common::exit::CrmExit;
 use pcmk_common::paths::ProcessEnv;
 
+/// Large CIBs mean millions of small allocations (attribute strings, tree
+/// nodes, actions): mimalloc serves them faster and with less overhead per
+/// allocation than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Pacemaker's scheduler (policy engine).
 #[derive(Parser, Debug)]
 #[command(name = "pacemaker-schedulerd")]

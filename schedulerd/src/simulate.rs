@@ -3,9 +3,9 @@
 //! writing the results into a copy of the CIB's status section
 //! (`pcmk__simulate_transition`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use pcmk_common::xml::Element;
+use pcmk_common::xml::{Element, Node};
 
 use crate::values::parse_ll;
 
@@ -30,14 +30,14 @@ pub struct Simulation {
     pub complete: bool,
 }
 
-struct GraphAction {
+struct GraphAction<'a> {
     id: i64,
-    xml: Element,
+    xml: &'a Element,
 }
 
-struct Synapse {
+struct Synapse<'a> {
     priority: i64,
-    actions: Vec<GraphAction>,
+    actions: Vec<GraphAction<'a>>,
     inputs: Vec<i64>,
     executed: bool,
 }
@@ -51,7 +51,7 @@ fn attr_of(xml: &Element, name: &str) -> Option<String> {
 /// Runs a transition graph against a CIB.
 pub fn simulate_transition(
     graph: &Element,
-    cib: &Element,
+    cib: Element,
     op_fails: &[OpFail],
     now: i64,
     known: &HashSet<String>,
@@ -65,7 +65,7 @@ pub fn simulate_transition(
                 .flat_map(|set| set.elements())
                 .map(|a| GraphAction {
                     id: a.id().and_then(parse_ll).unwrap_or(-1),
-                    xml: a.clone(),
+                    xml: a,
                 })
                 .collect(),
             inputs: s
@@ -79,9 +79,10 @@ pub fn simulate_transition(
         .collect();
     let mut sim = Simulation {
         lines: Vec::new(),
-        cib: cib.clone(),
+        cib,
         complete: true,
     };
+    let mut index = StatusIndex::default();
     let mut confirmed: HashSet<i64> = HashSet::new();
     let mut failed: HashSet<i64> = HashSet::new();
     let mut abort_priority: i64 = 0;
@@ -109,7 +110,7 @@ pub fn simulate_transition(
             synapses[i].executed = true;
             fired += 1;
             for a in &synapses[i].actions {
-                let ok = execute_action(&mut sim, a, op_fails, now, known);
+                let ok = execute_action(&mut sim, &mut index, a, op_fails, now, known);
                 if !ok {
                     failed.insert(a.id);
                     abort_priority = crate::values::INFINITY as i64;
@@ -128,12 +129,13 @@ pub fn simulate_transition(
 /// Executes one action; returns false when it was made to fail.
 fn execute_action(
     sim: &mut Simulation,
-    action: &GraphAction,
+    index: &mut StatusIndex,
+    action: &GraphAction<'_>,
     op_fails: &[OpFail],
     now: i64,
     known: &HashSet<String>,
 ) -> bool {
-    let xml = &action.xml;
+    let xml = action.xml;
     let node = xml.attr("on_node").map(str::to_string);
     match xml.name.as_str() {
         "pseudo_event" => {
@@ -152,7 +154,7 @@ fn execute_action(
                 let op = attr_of(xml, "CRM_meta_stonith_action").unwrap_or_default();
                 sim.lines.push(format!("Fencing {n} ({op})"));
                 if !op.eq_ignore_ascii_case("on") {
-                    fence_node(&mut sim.cib, &n);
+                    fence_node(&mut sim.cib, index, &n);
                 }
             } else {
                 match xml.elements().find(|e| e.name == "primitive") {
@@ -165,7 +167,7 @@ fn execute_action(
             }
             true
         }
-        _ => simulate_rsc_action(sim, action, op_fails, now, known),
+        _ => simulate_rsc_action(sim, index, action, op_fails, now, known),
     }
 }
 
@@ -173,21 +175,54 @@ fn status_of(cib: &mut Element) -> &mut Element {
     cib.child_or_insert("status")
 }
 
-fn find_node_state<'a>(
-    status: &'a mut Element,
+/// Where the simulation finds node states and resource histories without
+/// scanning the status section for every action: positions among the
+/// parents' children, of the first element with each name, found on first
+/// use and kept as elements are appended.
+#[derive(Debug, Default)]
+struct StatusIndex {
+    /// `node_state` by uname.
+    states: Option<HashMap<String, usize>>,
+    /// Per `node_state` position: `lrm_resource` by id.
+    rscs: HashMap<usize, HashMap<String, usize>>,
+}
+
+fn element_at(parent: &mut Element, pos: usize) -> &mut Element {
+    match &mut parent.children[pos] {
+        Node::Element(e) => e,
+        // Positions are only ever recorded for element nodes
+        _ => unreachable!("status index points at a non-element node"),
+    }
+}
+
+/// The position of a node's `node_state` (by uname, else by id), created
+/// when missing.
+fn node_state_pos(
+    status: &mut Element,
+    index: &mut StatusIndex,
     uname: &str,
     uuid: Option<&str>,
-) -> &'a mut Element {
-    let pos = status
-        .elements()
-        .position(|e| e.name == "node_state" && e.attr("uname") == Some(uname))
-        .or_else(|| {
-            uuid.and_then(|u| {
-                status
-                    .elements()
-                    .position(|e| e.name == "node_state" && e.id() == Some(u))
-            })
-        });
+) -> usize {
+    let states = index.states.get_or_insert_with(|| {
+        let mut m = HashMap::new();
+        for (i, c) in status.children.iter().enumerate() {
+            if let Node::Element(e) = c {
+                if e.name == "node_state" {
+                    if let Some(u) = e.attr("uname") {
+                        m.entry(u.to_string()).or_insert(i);
+                    }
+                }
+            }
+        }
+        m
+    });
+    let pos = states.get(uname).copied().or_else(|| {
+        uuid.and_then(|u| {
+            status.children.iter().position(
+                |c| matches!(c, Node::Element(e) if e.name == "node_state" && e.id() == Some(u)),
+            )
+        })
+    });
     let idx = match pos {
         Some(p) => p,
         None => {
@@ -195,22 +230,31 @@ fn find_node_state<'a>(
             ns.set_attr("id", uuid.unwrap_or(uname).to_string());
             ns.set_attr("uname", uname.to_string());
             status.push(ns);
-            status.elements().count() - 1
+            status.children.len() - 1
         }
     };
-    let ns = status
-        .elements_mut()
-        .nth(idx)
-        .expect("index computed from the same list");
+    let ns = element_at(status, idx);
     if ns.attr("uname").is_none() {
         ns.set_attr("uname", uname.to_string());
     }
-    ns
+    states.entry(uname.to_string()).or_insert(idx);
+    idx
 }
 
-fn fence_node(cib: &mut Element, node: &str) {
+fn find_node_state<'a>(
+    status: &'a mut Element,
+    index: &mut StatusIndex,
+    uname: &str,
+    uuid: Option<&str>,
+) -> &'a mut Element {
+    let pos = node_state_pos(status, index, uname, uuid);
+    element_at(status, pos)
+}
+
+fn fence_node(cib: &mut Element, index: &mut StatusIndex, node: &str) {
     let status = status_of(cib);
-    let ns = find_node_state(status, node, None);
+    let pos = node_state_pos(status, index, node, None);
+    let ns = element_at(status, pos);
     for (k, v) in [
         ("in_ccm", "false"),
         ("crmd", "offline"),
@@ -220,22 +264,66 @@ fn fence_node(cib: &mut Element, node: &str) {
         ns.set_attr(k, v);
     }
     ns.retain_elements(|e| e.name != "lrm" && e.name != "transient_attributes");
+    index.rscs.remove(&pos);
+}
+
+/// The history entry of a resource on a node (the first `lrm_resource`
+/// with either id), created when missing.
+fn lrm_resource_entry<'a>(
+    rscs: &'a mut Element,
+    known: &mut HashMap<String, usize>,
+    resource: &str,
+    config_name: &str,
+    rsc: &Element,
+) -> &'a mut Element {
+    if known.is_empty() {
+        for (i, c) in rscs.children.iter().enumerate() {
+            if let Node::Element(e) = c {
+                if e.name == "lrm_resource" {
+                    if let Some(id) = e.id() {
+                        known.entry(id.to_string()).or_insert(i);
+                    }
+                }
+            }
+        }
+    }
+    let pos = match (known.get(resource), known.get(config_name)) {
+        (Some(&a), Some(&b)) => Some(a.min(b)),
+        (a, b) => a.or(b).copied(),
+    };
+    let pos = match pos {
+        Some(p) => p,
+        None => {
+            let mut e = Element::new("lrm_resource").with_attr("id", resource.to_string());
+            for k in ["class", "provider", "type"] {
+                if let Some(v) = rsc.attr(k) {
+                    e.set_attr(k, v.to_string());
+                }
+            }
+            rscs.push(e);
+            let p = rscs.children.len() - 1;
+            known.insert(resource.to_string(), p);
+            p
+        }
+    };
+    element_at(rscs, pos)
 }
 
 fn simulate_rsc_action(
     sim: &mut Simulation,
-    action: &GraphAction,
+    index: &mut StatusIndex,
+    action: &GraphAction<'_>,
     op_fails: &[OpFail],
     now: i64,
     known: &HashSet<String>,
 ) -> bool {
-    let xml = &action.xml;
+    let xml = action.xml;
     let operation = xml.attr("operation").unwrap_or("").to_string();
     let node = xml.attr("on_node").unwrap_or("").to_string();
     if operation == "probe_complete" || operation == "reprobe" {
         return true;
     }
-    let Some(rsc) = xml.elements().find(|e| e.name == "primitive").cloned() else {
+    let Some(rsc) = xml.elements().find(|e| e.name == "primitive") else {
         return true;
     };
     let config_name = rsc.id().unwrap_or("").to_string();
@@ -292,33 +380,16 @@ fn simulate_rsc_action(
         break;
     }
     let status = status_of(&mut sim.cib);
-    let ns = find_node_state(status, &node, node_uuid.as_deref());
+    let ns_pos = node_state_pos(status, index, &node, node_uuid.as_deref());
+    let ns = element_at(status, ns_pos);
     let ns_id = ns.id().unwrap_or("").to_string();
     let lrm = ns.child_or_insert("lrm");
     if lrm.attr("id").is_none() {
         lrm.set_attr("id", ns_id);
     }
     let rscs = lrm.child_or_insert("lrm_resources");
-    let pos = rscs.elements().position(|e| {
-        e.name == "lrm_resource"
-            && (e.id() == Some(resource.as_str()) || e.id() == Some(config_name.as_str()))
-    });
-    let entry = match pos {
-        Some(p) => rscs
-            .elements_mut()
-            .nth(p)
-            .expect("position from the same list"),
-        None => {
-            let mut e = Element::new("lrm_resource").with_attr("id", resource.clone());
-            for k in ["class", "provider", "type"] {
-                if let Some(v) = rsc.attr(k) {
-                    e.set_attr(k, v.to_string());
-                }
-            }
-            rscs.push(e);
-            rscs.elements_mut().last().expect("just pushed")
-        }
-    };
+    let entries = index.rscs.entry(ns_pos).or_default();
+    let entry = lrm_resource_entry(rscs, entries, &resource, &config_name, rsc);
     let call_id = entry
         .children_named("lrm_rsc_op")
         .filter_map(|o| o.attr("call-id").and_then(parse_ll))
@@ -341,7 +412,7 @@ fn simulate_rsc_action(
     );
     if !ok && rc != 0 && !(rc == 7 && interval == 0) {
         let infinity = operation == "start" || operation == "stop";
-        let ns = find_node_state(status_of(&mut sim.cib), &node, node_uuid.as_deref());
+        let ns = find_node_state(status_of(&mut sim.cib), index, &node, node_uuid.as_deref());
         inject_failcount(ns, &resource, &operation, interval, infinity, now);
     }
     ok

@@ -6,12 +6,13 @@ mod time;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use pcmk_common::exit::CrmExit;
 use pcmk_common::xml::{self, Element};
 use pcmk_schedulerd::output::TextOut;
 use pcmk_schedulerd::simulate::{OpFail, simulate_transition};
-use pcmk_schedulerd::{ScheduleOptions, Scheduler, schedule};
+use pcmk_schedulerd::{ScheduleOptions, Scheduler, schedule_shared};
 
 pub use in_place::store as store_in_place;
 pub use time::{format_epoch, parse_datetime};
@@ -121,10 +122,16 @@ fn effective_now(cib: &Element, use_date: Option<&str>) -> (i64, Option<String>)
 
 /// Runs crm_simulate on a CIB text.
 pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> {
-    let mut cib = xml::parse(text)?;
+    Ok(run_on_cib(xml::parse(text)?, opts))
+}
+
+/// Runs crm_simulate on a parsed CIB. One copy of the tree is shared by
+/// every step (status, scheduling, simulation): large CIBs are not cloned.
+pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
     if cib.child("status").is_none() {
         cib.push(Element::new("status"));
     }
+    let mut cib = Arc::new(cib);
     let mut out = Output::default();
     let quiet = opts.quiet;
     let (now, original) = effective_now(&cib, opts.use_date.as_deref());
@@ -140,7 +147,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
     }
     let mut printed = false;
     if !quiet {
-        let s = Scheduler::unpack(cib.clone(), now);
+        let s = Scheduler::unpack(Arc::clone(&cib), now);
         if s.has(pcmk_schedulerd::model::SchedFlags::MAINTENANCE) {
             text.line("");
             text.line("              *** Resource management is DISABLED ***");
@@ -170,6 +177,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
         if printed {
             text.spacer();
         }
+        let cib = Arc::make_mut(&mut cib);
         text.begin_list("Performing Requested Modifications");
         if !opts.node_up.is_empty() {
             // As Pacemaker's --node-up: injected nodes get a configuration
@@ -180,20 +188,20 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
                 .chain(&opts.node_down)
                 .chain(&opts.node_fail)
             {
-                add_node_config(&mut cib, n);
+                add_node_config(cib, n);
             }
         }
         for n in &opts.node_up {
             text.item(None, &format!("Bringing node {n} online"));
-            inject_node_state(&mut cib, n, true);
+            inject_node_state(cib, n, true);
         }
         for n in &opts.node_down {
             text.item(None, &format!("Taking node {n} offline"));
-            inject_node_state(&mut cib, n, false);
+            inject_node_state(cib, n, false);
         }
         for n in &opts.node_fail {
             text.item(None, &format!("Failing node {n}"));
-            inject_node_state(&mut cib, n, true);
+            inject_node_state(cib, n, true);
             if let Some(ns) = cib.child_mut("status").and_then(|s| {
                 s.elements_mut()
                     .find(|e| e.name == "node_state" && e.attr("uname") == Some(n.as_str()))
@@ -207,7 +215,6 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
     if let Some(f) = &opts.input_file {
         out.files.push((f.clone(), cib.to_pretty()));
     }
-    out.cib_after = Some(cib.clone());
     let process = opts.process
         || opts.simulate
         || opts.show_scores
@@ -222,7 +229,7 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             show_utilization: opts.show_utilization,
             sanitized: true,
         };
-        let mut result = schedule(&cib, &sched_opts);
+        let mut result = schedule_shared(Arc::clone(&cib), &sched_opts);
         if opts.show_scores {
             if printed && !quiet {
                 text.spacer();
@@ -242,13 +249,10 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             }
             printed = true;
         }
-        if let Some(f) = &opts.graph_file {
-            out.files.push((f.clone(), result.graph.to_pretty()));
-        }
-        if let Some(f) = &opts.dot_file {
-            let dot = result.scheduler.dot_graph(opts.all_actions, false);
-            out.files.push((f.clone(), dot));
-        }
+        let dot = opts
+            .dot_file
+            .as_ref()
+            .map(|_| result.scheduler.dot_graph(opts.all_actions, false));
         if !quiet {
             if printed {
                 text.spacer();
@@ -259,6 +263,16 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             printed = true;
         }
         known_rscs = result.scheduler.resource_names();
+        // The scheduler goes before the graph is written out (less memory
+        // at the peak), and with it its reference to the CIB, so that the
+        // simulation below can take the tree over without copying it
+        drop(result.scheduler);
+        if let Some(f) = &opts.graph_file {
+            out.files.push((f.clone(), result.graph.to_pretty()));
+        }
+        if let (Some(f), Some(dot)) = (&opts.dot_file, dot) {
+            out.files.push((f.clone(), dot));
+        }
         graph = Some(result.graph);
     }
     if opts.simulate {
@@ -271,7 +285,9 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             .iter()
             .map(|s| OpFail { spec: s.clone() })
             .collect();
-        let sim = simulate_transition(&graph, &cib, &fails, now, &known_rscs);
+        let owned = Arc::try_unwrap(cib).unwrap_or_else(|shared| (*shared).clone());
+        let sim = simulate_transition(&graph, owned, &fails, now, &known_rscs);
+        drop(graph);
         if !quiet {
             text.begin_list("Executing Cluster Transition");
             for l in &sim.lines {
@@ -283,23 +299,27 @@ pub fn run_on_text(text: &str, opts: &Options) -> Result<Output, SimulateError> 
             } else if let Some(o) = &original {
                 text.line(&format!("Using the original execution date of: {o}"));
             }
-            let s = Scheduler::unpack(sim.cib.clone(), now);
+        }
+        let after = Arc::new(sim.cib);
+        if !quiet {
+            let s = Scheduler::unpack(Arc::clone(&after), now);
             text.spacer();
             text.begin_list("Revised Cluster Status");
             s.cluster_status_text(&mut text, false);
             text.end_list();
         }
         if let Some(f) = &opts.output_file {
-            out.files.push((f.clone(), sim.cib.to_pretty()));
+            out.files.push((f.clone(), after.to_pretty()));
         }
-        out.cib_after = Some(sim.cib.clone());
         if !sim.complete {
             let _ = writeln!(out.stderr, "Transition failed: terminated");
             let _ = writeln!(out.stderr, "An invalid transition was produced");
         }
+        cib = after;
     }
+    out.cib_after = Some(Arc::try_unwrap(cib).unwrap_or_else(|shared| (*shared).clone()));
     out.stdout = text.buf;
-    Ok(out)
+    out
 }
 
 fn add_node_config(cib: &mut Element, node: &str) {

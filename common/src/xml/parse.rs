@@ -41,9 +41,17 @@ fn syntax(reader: &Reader<&[u8]>, message: impl std::fmt::Display) -> XmlError {
     }
 }
 
-fn start_element(reader: &Reader<&[u8]>, start: &BytesStart<'_>) -> Result<Element, XmlError> {
+/// Builds an element from a start tag. `scratch` collects the attributes
+/// so that the element's own list is allocated once, at its exact size.
+/// (quick-xml refuses a repeated attribute name.)
+fn start_element(
+    reader: &Reader<&[u8]>,
+    start: &BytesStart<'_>,
+    scratch: &mut Vec<(String, String)>,
+) -> Result<Element, XmlError> {
     let name = start.name().as_ref().to_string();
     let mut el = Element::new(name);
+    scratch.clear();
     for attr in start.attributes() {
         let attr = attr.map_err(|e| syntax(reader, e))?;
         let key = attr.key.as_ref().to_string();
@@ -51,12 +59,51 @@ fn start_element(reader: &Reader<&[u8]>, start: &BytesStart<'_>) -> Result<Eleme
             .normalized_value(XmlVersion::Implicit1_0)
             .map_err(|e| syntax(reader, e))?
             .into_owned();
-        if el.has_attr(&key) {
-            return Err(syntax(reader, format!("attribute {key} redefined")));
-        }
-        el.attrs.push((key, value));
+        scratch.push((key, value));
     }
+    el.attrs = Vec::with_capacity(scratch.len());
+    el.attrs.append(scratch);
     Ok(el)
+}
+
+/// Whitespace-only text (indentation) seen after an element's last child
+/// and not yet stored: dropped when an element follows (the parent then
+/// has element children, and [`finish`] drops such text anyway), stored
+/// as a text node before anything else. Saves a node per line of
+/// indentation in large documents.
+#[derive(Default)]
+struct PendingSpace {
+    text: String,
+    held: bool,
+}
+
+impl PendingSpace {
+    /// Holds `text` if it is indentation that starts a new text node.
+    fn hold(&mut self, stack: &[Element], text: &str) -> bool {
+        let starts_node = stack
+            .last()
+            .is_some_and(|top| !matches!(top.children.last(), Some(Node::Text(_))));
+        if self.held || !starts_node || !text.trim().is_empty() {
+            return false;
+        }
+        self.text.clear();
+        self.text.push_str(text);
+        self.held = true;
+        true
+    }
+
+    /// Stores the held text (something other than an element follows).
+    fn flush(&mut self, stack: &mut [Element]) {
+        if self.held {
+            self.held = false;
+            push_text(stack, &self.text);
+        }
+    }
+
+    /// Forgets the held text (an element follows).
+    fn drop_held(&mut self) {
+        self.held = false;
+    }
 }
 
 fn push_text(stack: &mut [Element], text: &str) {
@@ -93,8 +140,20 @@ pub fn parse(input: &str) -> Result<Element, XmlError> {
     reader.config_mut().check_end_names = true;
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let mut scratch = Vec::new();
+    let mut space = PendingSpace::default();
     loop {
         let event = reader.read_event().map_err(|e| syntax(&reader, e))?;
+        match &event {
+            Event::Start(_) | Event::Empty(_) => space.drop_held(),
+            Event::Text(t) => {
+                if !stack.is_empty() && space.hold(&stack, &t.xml10_content()) {
+                    continue;
+                }
+                space.flush(&mut stack);
+            }
+            _ => space.flush(&mut stack),
+        }
         if root.is_some() {
             match event {
                 Event::Eof => break,
@@ -112,11 +171,11 @@ pub fn parse(input: &str) -> Result<Element, XmlError> {
                 if stack.len() >= MAX_DEPTH {
                     return Err(XmlError::TooDeep);
                 }
-                let el = start_element(&reader, &s)?;
+                let el = start_element(&reader, &s, &mut scratch)?;
                 stack.push(el);
             }
             Event::Empty(s) => {
-                let el = start_element(&reader, &s)?;
+                let el = start_element(&reader, &s, &mut scratch)?;
                 match stack.last_mut() {
                     Some(parent) => parent.push(el),
                     None => root = Some(el),
@@ -207,6 +266,23 @@ mod tests {
         assert_eq!(e.children.len(), 2);
         assert_eq!(e.children[0], Node::Comment(" hi ".to_string()));
         assert_eq!(e.child("b").unwrap().text(), "some & text");
+    }
+
+    #[test]
+    fn indentation_goes_but_spaces_in_text_and_beside_comments_stay() {
+        let e =
+            parse("<a>\n  <b>  &amp; x </b>\n  <c> <!-- k --> </c>\n  <d>\n  </d>\n</a>").unwrap();
+        assert_eq!(e.children.len(), 3);
+        assert_eq!(e.child("b").unwrap().text(), "  & x ");
+        assert_eq!(
+            e.child("c").unwrap().children,
+            vec![
+                Node::Text(" ".to_string()),
+                Node::Comment(" k ".to_string()),
+                Node::Text(" ".to_string()),
+            ]
+        );
+        assert!(e.child("d").unwrap().children.is_empty());
     }
 
     #[test]

@@ -131,13 +131,15 @@ impl Scheduler {
         }
     }
 
-    /// Flags of an action as seen by an ordering (`action_flags`).
+    /// Flags of an action as seen by an ordering
+    /// (`action_flags_for_ordering`): only clones look at the node; other
+    /// resources' flags are taken without one.
     pub(crate) fn action_flags(&mut self, action: ActIdx, node: Option<NodeIdx>) -> u32 {
         let Some(rsc) = self.actions[action].rsc else {
             return self.actions[action].flags.0;
         };
         match self.rscs[rsc].variant {
-            Variant::Group => self.group_action_flags(action, node),
+            Variant::Group => self.group_action_flags(action, None),
             Variant::Clone => self.collective_action_flags(action, node),
             _ => self.actions[action].flags.0,
         }

@@ -134,18 +134,25 @@ impl Scheduler {
             return;
         }
         let probes = self.resource_actions(rsc, None, "monitor", false);
+        // Only the actions a walk marked need their mark cleared again
+        let mut visited = Vec::new();
         for probe in probes {
             let afters = self.actions[probe].after.clone();
             for then in afters {
-                self.add_restart_orderings_for_probe(probe, then.action);
-                for a in &mut self.actions {
-                    a.clear(ActionFlags::DETECT_LOOP);
+                self.add_restart_orderings_for_probe(probe, then.action, &mut visited);
+                for a in visited.drain(..) {
+                    self.actions[a].clear(ActionFlags::DETECT_LOOP);
                 }
             }
         }
     }
 
-    fn add_restart_orderings_for_probe(&mut self, probe: ActIdx, after: ActIdx) {
+    fn add_restart_orderings_for_probe(
+        &mut self,
+        probe: ActIdx,
+        after: ActIdx,
+        visited: &mut Vec<ActIdx>,
+    ) {
         let Some(prsc) = self.actions[probe].rsc else {
             return;
         };
@@ -156,6 +163,7 @@ impl Scheduler {
             return;
         }
         self.actions[after].set(ActionFlags::DETECT_LOOP);
+        visited.push(after);
         let after_rsc = self.actions[after].rsc;
         if let Some(ar) = after_rsc {
             if self.rscs[ar].is_primitive() && ar != prsc {
@@ -189,7 +197,7 @@ impl Scheduler {
                     continue;
                 }
             }
-            self.add_restart_orderings_for_probe(probe, w.action);
+            self.add_restart_orderings_for_probe(probe, w.action, visited);
         }
     }
 
