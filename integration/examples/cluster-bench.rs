@@ -19,7 +19,7 @@
 //!
 //! Ours runs in network namespaces (10.214.90.1-3, udpu + aes256/sha256;
 //! Debian's uses knet on 10.213.0.1-3): root and iproute2 are needed.
-//! The fencer is left out of our stack (fencing is disabled in both).
+//! Both stacks run their fencer; fencing is disabled in both.
 //!
 //! Run: `cargo build --release --workspace --bins &&
 //! cargo run --release -p pcmk-integration --example cluster-bench
@@ -232,7 +232,7 @@ async fn ours(dir: &Path, token: u32, trials: usize) -> Result<Figures> {
     };
     let lab = Lab::create_netns(dir, &spec)?;
     let guard = Down(lab.clone());
-    lab.link_daemons(&["pacemaker-fenced".to_string()])?;
+    lab.link_daemons(&[])?;
     let mut f = Figures::default();
 
     eprintln!("ours: simultaneous start");

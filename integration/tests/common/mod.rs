@@ -97,9 +97,7 @@ pub async fn three_nodes(port: u16, subnet: u8, netns: bool) -> Running {
         Lab::create(dir.path(), &spec).unwrap()
     };
     let r = Running { lab, dir };
-    r.lab
-        .link_daemons(&["pacemaker-fenced".to_string()])
-        .unwrap();
+    r.lab.link_daemons(&[]).unwrap();
     let t = r.lab.up_all(Duration::from_secs(40)).await.unwrap();
     eprintln!(
         "up: ring {} ms, CIBs {} ms, DC {:?}",
