@@ -14,7 +14,6 @@ mod ordering;
 mod probes;
 mod recurring;
 mod remote;
-mod tickets;
 mod utilization;
 
 pub use utilization::utilization_value;

@@ -12,7 +12,6 @@ mod remote;
 mod resources;
 mod status;
 mod tags;
-mod tickets;
 
 pub use config::option;
 pub use resources::is_remote_xml;
