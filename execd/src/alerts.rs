@@ -219,7 +219,8 @@ pub enum Event {
 }
 
 impl Event {
-    fn kind(&self) -> Kind {
+    /// The kind of event, which alerts select.
+    pub fn kind(&self) -> Kind {
         match self {
             Event::Node { .. } => Kind::Node,
             Event::Fencing { .. } => Kind::Fencing,
@@ -317,9 +318,11 @@ pub fn environment(alert: &Alert, event: &Event, now: (i64, u32)) -> Option<Vec<
         .collect();
     env.push(("CRM_alert_kind".into(), kind.as_str().into()));
     env.push(("CRM_alert_version".into(), ALERT_VERSION.into()));
-    if let Some(r) = &alert.recipient {
-        env.push(("CRM_alert_recipient".into(), r.clone()));
-    }
+    // Always set, empty for an alert without recipients.
+    env.push((
+        "CRM_alert_recipient".into(),
+        alert.recipient.clone().unwrap_or_default(),
+    ));
     env.push((
         "CRM_alert_timestamp".into(),
         format_timestamp(&alert.tstamp_format, now.0, now.1),

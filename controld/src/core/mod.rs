@@ -7,6 +7,7 @@
 //! `core_is_sans_io` checks that no file under `core/` names tokio, tonic,
 //! sockets, files, processes or the system clock.
 
+pub mod alerts;
 pub mod controller;
 pub mod election;
 pub mod fsa;

@@ -19,6 +19,7 @@ use tracing::Instrument;
 
 use super::scheduler::SchedulerTx;
 use super::{InputTx, send_event};
+use crate::core::alerts::AlertList;
 use crate::core::controller::{CibOp, Daemon, Event};
 use crate::translate::cib_change::interpret;
 use crate::translate::config::controller_options;
@@ -268,6 +269,15 @@ impl Worker {
     }
 
     async fn read_config(&mut self) {
+        // The previous alerts stay when the section cannot be read.
+        match self.query(Target::Section("alerts".into())).await {
+            Ok(x) => send_event(
+                &self.tx,
+                Event::Alerts(AlertList::new(pcmk_execd::alerts::unpack(&x))),
+            ),
+            Err(CrmExit::NoSuch) => send_event(&self.tx, Event::Alerts(AlertList::default())),
+            Err(code) => tracing::error!("Could not read the alerts: {}", code.name()),
+        }
         let opts = match self.query(Target::Section("crm_config".into())).await {
             Ok(x) => controller_options(&x),
             Err(CrmExit::NoSuch) => controller_options(&Element::new("crm_config")),
@@ -304,7 +314,9 @@ fn changed(tx: &InputTx, jobs: &mpsc::UnboundedSender<Job>, ev: &pcmk_proto::cib
     };
     let mut change = interpret(&patchset);
     change.config |= ev.config_changed;
-    if change.crm_config {
+    // The options and the alerts are read together
+    // (`controld_trigger_config()`).
+    if change.crm_config || change.alerts {
         let _ = jobs.send(Job::ReadConfig);
     }
     if change.is_relevant() {

@@ -10,6 +10,7 @@ use pcmk_proto::fenced as pb;
 use tracing::Instrument;
 
 use super::{InputTx, send_event};
+use crate::core::alerts::FenceReport;
 use crate::core::controller::Event;
 
 /// Client name recorded in the fencing history.
@@ -98,15 +99,13 @@ async fn watch(paths: Paths, tx: InputTx) {
                     let Some(op) = ev.op.filter(|_| ev.kind == "fence") else {
                         continue;
                     };
+                    // Pacemaker's st_done.
+                    let ok = op.state == 2;
                     send_event(
                         &tx,
                         Event::FenceNotify {
-                            target: op.target,
-                            origin: op.origin,
-                            client: op.client,
-                            delegate: op.delegate,
-                            // Pacemaker's st_done.
-                            ok: op.state == 2,
+                            report: fence_report(op),
+                            ok,
                         },
                     );
                 }
@@ -122,6 +121,23 @@ async fn watch(paths: Paths, tx: InputTx) {
             return;
         }
         tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// What the core needs of a completed fencing operation.
+fn fence_report(op: pb::HistoryEntry) -> FenceReport {
+    let result = op.result.unwrap_or_default();
+    FenceReport {
+        id: op.id,
+        target: op.target,
+        action: op.action,
+        origin: op.origin,
+        client: op.client,
+        delegate: op.delegate,
+        exit_status: result.exit_status,
+        exec_status: result.exec_status,
+        exit_reason: (!result.exit_reason.is_empty()).then_some(result.exit_reason),
+        output: (!result.output.is_empty()).then_some(result.output),
     }
 }
 

@@ -8,7 +8,8 @@
 //!   execd (result stream) ───────┼─▶ Input ─▶ main ─────┼─▶ scheduler: CIB + schedulerd Compute
 //!   timers, signals ─────────────┤    loop  Controller  ├─▶ executor: exec, cancel, meta-data (in order)
 //!   controld.sock API ───────────┘                      ├─▶ attrd: attribute updates (in order)
-//!                                                       └─▶ fencer: fencing requests
+//!                                                       ├─▶ fencer: fencing requests
+//!                                                       └─▶ alerts: execd ExecAlert (one task each)
 //! ```
 //!
 //! Every worker reports back through the same [`Input`] channel, so the
@@ -16,6 +17,7 @@
 //! `pacemaker-schedulerd` (as in Pacemaker), reached over its socket: a
 //! scheduler crash or hang costs a retry, never the controller.
 
+mod alerts;
 mod api;
 mod attrd;
 mod cib;
@@ -111,9 +113,19 @@ fn new_uuid() -> String {
 }
 
 fn epoch_now() -> i64 {
+    epoch_now_us().0
+}
+
+/// Wall-clock time now: seconds since the epoch and microseconds.
+fn epoch_now_us() -> (i64, u32) {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .map_or((0, 0), |d| {
+            (
+                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                d.subsec_micros(),
+            )
+        })
 }
 
 /// The per-transition span: one per transition id, entered while its
@@ -134,6 +146,7 @@ struct Shell {
     scheduler: scheduler::SchedulerLink,
     attrd: attrd::AttrdLink,
     fencer: fencer::FencerLink,
+    alerts: alerts::AlertLink,
     snapshot: Arc<RwLock<Snapshot>>,
     quorate: bool,
     transition: Option<TransitionSpan>,
@@ -218,6 +231,7 @@ impl Shell {
                 timeout,
             } => self.fencer.fence(action_id, target, op, timeout),
             Command::UpdateAttribute { node, name, value } => self.attrd.update(node, name, value),
+            Command::Alert(run) => self.alerts.send(run),
             Command::Exit(code) => {
                 tracing::info!(code = code.code(), "Exiting ({})", code.name());
                 if self.exit.is_none() {
@@ -282,7 +296,7 @@ async fn run_in(cfg: ShellConfig, span: tracing::Span) -> CrmExit {
     );
     let mut ccfg =
         ControllerConfig::new(identity.local.name.clone(), identity.local.id, new_uuid());
-    ccfg.epoch_base = epoch_now();
+    (ccfg.epoch_base, ccfg.epoch_base_us) = epoch_now_us();
     ccfg.expected_nodes = (!identity.nodes.is_empty()).then_some(identity.nodes.len());
     let snapshot = Arc::new(RwLock::new(Snapshot::default()));
     let api_server = match api::serve(&cfg.paths, snapshot.clone(), tx.clone()) {
@@ -303,6 +317,7 @@ async fn run_in(cfg: ShellConfig, span: tracing::Span) -> CrmExit {
         scheduler: scheduler::SchedulerLink::new(&cfg.paths, tx.clone()),
         attrd: attrd::AttrdLink::new(&cfg.paths),
         fencer: fencer::FencerLink::new(&cfg.paths, tx.clone()),
+        alerts: alerts::AlertLink::new(&cfg.paths),
         tx,
         snapshot,
         quorate: false,

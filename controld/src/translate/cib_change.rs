@@ -30,6 +30,8 @@ pub struct CibChange {
     pub config: bool,
     /// The cluster options (`crm_config`) changed: read them again.
     pub crm_config: bool,
+    /// The `alerts` section changed: read the alerts again.
+    pub alerts: bool,
     /// Operation results (`lrm_rsc_op` entries) created or changed.
     pub ops: Vec<ActionEvent>,
     /// Why other status changes call for a new transition, if they do
@@ -200,6 +202,7 @@ pub fn interpret(patchset: &Element) -> CibChange {
         change(c, &mut out);
     }
     out.crm_config = touches_section(patchset, "crm_config");
+    out.alerts = touches_section(patchset, "alerts");
     out
 }
 
@@ -254,7 +257,15 @@ mod tests {
         let c = read(
             r#"<diff format="2"><change operation="delete" path="/cib/configuration/resources/primitive[@id='d']" position="0"/></diff>"#,
         );
-        assert!(c.config && !c.crm_config);
+        assert!(c.config && !c.crm_config && !c.alerts);
+        let c = read(
+            r#"<diff format="2"><change operation="create" path="/cib/configuration" position="6"><alerts><alert id="a" path="/x"/></alerts></change></diff>"#,
+        );
+        assert!(c.config && c.alerts && !c.crm_config);
+        let c = read(
+            r#"<diff format="2"><change operation="delete" path="/cib/configuration/alerts/alert[@id='a']"/></diff>"#,
+        );
+        assert!(c.alerts);
     }
 
     #[test]

@@ -441,7 +441,7 @@ impl Sim {
                 };
                 self.local(i, 5, Event::ExecResult { rsc: req.rsc, op });
             }
-            Command::Fence { .. } | Command::UpdateAttribute { .. } => {}
+            Command::Fence { .. } | Command::UpdateAttribute { .. } | Command::Alert(_) => {}
             Command::Exit(code) => {
                 self.exits.push((i, code));
                 self.nodes[i] = None;

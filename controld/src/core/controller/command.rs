@@ -6,6 +6,7 @@ use std::time::Duration;
 use pcmk_common::exit::CrmExit;
 use pcmk_common::xml::Element;
 
+use crate::core::alerts::AlertRun;
 use crate::core::history::RscInfo;
 use crate::core::message::CrmdMessage;
 
@@ -155,6 +156,9 @@ pub enum Command {
         /// New value (`value++` increments).
         value: Option<String>,
     },
+    /// Run an alert agent through the local executor (no answer: the
+    /// outcome is only logged).
+    Alert(AlertRun),
     /// Exit the process with this code (100 = do not respawn).
     Exit(CrmExit),
 }

@@ -35,6 +35,10 @@ impl Controller {
                 self.opts = opts;
                 self.register.insert(Register::READ_CONFIG);
             }
+            Event::Alerts(list) => {
+                tracing::info!(alerts = list.len(), "Alert configuration read");
+                self.alerts = list;
+            }
             Event::Membership { members, .. } => self.membership(members),
             Event::ControllerPeers { members } => self.controller_peers(members),
             Event::Quorum { quorate } => {
@@ -71,13 +75,16 @@ impl Controller {
                 target,
                 ok,
             } => self.fence_done(action_id, &target, ok),
-            Event::FenceNotify {
-                target,
-                origin,
-                client,
-                delegate,
-                ok,
-            } => self.fence_notified(&target, &origin, &client, &delegate, ok),
+            Event::FenceNotify { report, ok } => {
+                self.alert(&crate::core::alerts::fencing_event(&report));
+                self.fence_notified(
+                    &report.target,
+                    &report.origin,
+                    &report.client,
+                    &report.delegate,
+                    ok,
+                );
+            }
             Event::Shutdown => {
                 if self.register.contains(Register::SHUTDOWN) {
                     tracing::error!("Escalating shutdown");

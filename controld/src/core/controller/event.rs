@@ -5,6 +5,7 @@ use pcmk_common::xml::Element;
 
 use super::command::{Daemon, TimerId};
 use super::options::ControllerOptions;
+use crate::core::alerts::{AlertList, FenceReport};
 use crate::core::history::{AgentMetadata, OpResult, RscInfo};
 use crate::core::message::Envelope;
 use crate::core::peers::NodeRef;
@@ -21,6 +22,9 @@ pub enum Event {
     Disconnected(Daemon),
     /// The cluster options, read from the CIB after `Command::ReadConfig`.
     Config(ControllerOptions),
+    /// The alerts configured in the CIB's `alerts` section, read with the
+    /// options and again whenever that section changes.
+    Alerts(AlertList),
     /// The cluster layer's membership changed (`seq` is the ring id).
     Membership {
         /// Ring id of the new membership.
@@ -95,14 +99,9 @@ pub enum Event {
     /// The fencer reports a completed fencing operation, whoever asked
     /// for it (`tengine_stonith_notify()`).
     FenceNotify {
-        /// The fenced node.
-        target: String,
-        /// The node whose fencer owned the operation.
-        origin: String,
-        /// The client that asked for it.
-        client: String,
-        /// The node that executed it.
-        delegate: String,
+        /// The operation: target, action, who asked and executed it, and
+        /// its result.
+        report: FenceReport,
         /// Whether it succeeded.
         ok: bool,
     },

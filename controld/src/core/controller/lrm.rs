@@ -10,6 +10,7 @@ use pcmk_common::xml::Element;
 
 use super::transition::{node_state_with, rsc_element};
 use super::{CibOp, Command, Controller, ExecRequest};
+use crate::core::alerts::resource_event;
 use crate::core::history::{AgentMetadata, OpResult, RscInfo, add_resource_history};
 use crate::core::keys::{ExecStatus, failcount_name, lastfailure_name, op_key, parse_op_key};
 use crate::core::log_contract;
@@ -230,7 +231,13 @@ impl Controller {
                 })
             });
         self.history.record(&rsc, &op);
-        if op.status == ExecStatus::Cancelled || unchanged {
+        if unchanged {
+            return;
+        }
+        if let Some(event) = resource_event(&node, &op) {
+            self.alert(&event);
+        }
+        if op.status == ExecStatus::Cancelled {
             return;
         }
         let md = self.history.metadata(&rsc).cloned();

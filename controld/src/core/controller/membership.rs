@@ -6,6 +6,7 @@
 use pcmk_common::xml::Element;
 
 use super::{CibOp, Controller, FsaData, Register};
+use crate::core::alerts::node_event;
 use crate::core::fsa::{Cause, Input, State};
 use crate::core::peers::{JoinPhase, NodeRef};
 
@@ -16,12 +17,14 @@ impl Controller {
         let now = self.epoch();
         let mut lost = Vec::new();
         let mut changed = false;
+        let mut joined = Vec::new();
         for n in &members {
             let p = self.peers.entry(n);
             if !p.member {
                 p.member = true;
                 p.when_member = now;
                 changed = true;
+                joined.push(p.node.clone());
             }
         }
         for p in self.peers.iter_mut() {
@@ -37,6 +40,12 @@ impl Controller {
         }
         if changed {
             self.peers.seq += 1;
+        }
+        for n in &joined {
+            self.alert(&node_event(&n.name, n.id, true));
+        }
+        for n in &lost {
+            self.alert(&node_event(&n.name, n.id, false));
         }
         for n in lost {
             tracing::info!("Cluster node {} is now lost (was member)", n.name);

@@ -46,6 +46,7 @@ pub use register::Register;
 /// its own fencing operations in the fencer's notifications.
 pub const FENCE_CLIENT: &str = "pacemaker-controld";
 
+use super::alerts::{AlertEvent, AlertList, WallTime};
 use super::election::Election;
 use super::fsa::{Actions, Cause, Input, State, next_step, transition};
 use super::history::HistoryCache;
@@ -64,6 +65,9 @@ pub struct ControllerConfig {
     pub node_id: u32,
     /// Wall-clock time (seconds since the epoch) at `Timestamp::ZERO`.
     pub epoch_base: i64,
+    /// Microseconds past `epoch_base` at `Timestamp::ZERO` (alert
+    /// timestamps show fractions of a second).
+    pub epoch_base_us: u32,
     /// The id of this controller's transition engine (a UUID the shell
     /// generates; the core has no randomness).
     pub te_uuid: String,
@@ -81,6 +85,7 @@ impl ControllerConfig {
             node_name: name.into(),
             node_id: id,
             epoch_base: 0,
+            epoch_base_us: 0,
             te_uuid: te_uuid.into(),
             expected_nodes: None,
             quick_formation: std::time::Duration::from_millis(500),
@@ -147,6 +152,8 @@ pub struct Controller {
     /// Failed fencing attempts per target since its last success
     /// (`fencing-max-attempts` stops the retries).
     fence_failures: BTreeMap<String, u32>,
+    /// The configured alerts.
+    alerts: AlertList,
     out: Vec<Command>,
 }
 
@@ -184,6 +191,7 @@ impl Controller {
             transition_timer: false,
             transitions: 0,
             fence_failures: BTreeMap::new(),
+            alerts: AlertList::default(),
             out: Vec::new(),
         }
     }
@@ -250,6 +258,34 @@ impl Controller {
     /// Wall-clock seconds now.
     fn epoch(&self) -> i64 {
         self.cfg.epoch_base + i64::try_from(self.now.as_millis() / 1000).unwrap_or(0)
+    }
+
+    /// Wall-clock time now, to the microsecond.
+    fn wall_time(&self) -> WallTime {
+        let base = i128::from(self.cfg.epoch_base) * 1_000_000 + i128::from(self.cfg.epoch_base_us);
+        let us = base + i128::from(self.now.as_millis()) * 1000;
+        WallTime {
+            secs: i64::try_from(us.div_euclid(1_000_000)).unwrap_or(i64::MAX),
+            usec: u32::try_from(us.rem_euclid(1_000_000)).unwrap_or(0),
+        }
+    }
+
+    /// Sends `event` to every alert that selects it
+    /// (`crmd_alert_*()` in controld_alerts.c).
+    fn alert(&mut self, event: &AlertEvent) {
+        if self.alerts.is_empty() {
+            return;
+        }
+        let kind = event.kind().as_str();
+        for run in self.alerts.runs(event, self.wall_time()) {
+            let recipient = run
+                .env
+                .iter()
+                .find(|(k, _)| k == "CRM_alert_recipient")
+                .map_or("", |(_, v)| v.as_str());
+            tracing::info!(alert = %run.id, "Sending {kind} alert via {} to {recipient}", run.id);
+            self.emit(Command::Alert(run));
+        }
     }
 
     fn emit(&mut self, c: Command) {
