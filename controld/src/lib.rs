@@ -7,8 +7,9 @@
 //! [`core`] holds the sans-IO state machines: the controller FSA
 //! ([`core::fsa`]), the DC election ([`core::election`]), the join protocol
 //! and everything else of the controller ([`core::controller`]), the
-//! transition engine ([`core::te`]) and the operation history with
-//! Pacemaker's keys and digests ([`core::history`], [`core::keys`]).
+//! transition engine ([`core::te`]), the operation history with
+//! Pacemaker's keys and digests ([`core::history`], [`core::keys`]) and
+//! which alerts to send for which event ([`core::alerts`]).
 //!
 //! # Wiring the shell
 //!
@@ -27,7 +28,12 @@
 //! | `Exec` | execd, answered with `Event::ExecResult` (and `Event::Metadata` once per agent) |
 //! | `Fence` | fenced, answered with `Event::FenceResult` |
 //! | `UpdateAttribute` | attrd's `Update` |
+//! | `Alert` | execd's `ExecAlert`, one task per alert, outcome only logged |
 //! | `Exit` | process exit with that code (100: pacemakerd must not respawn) |
+//!
+//! The cluster options come as `Event::Config` and the CIB's `alerts`
+//! section, unpacked, as `Event::Alerts`; both are read at start-up and
+//! again whenever `crm_config` or `alerts` change.
 //!
 //! CIB change notifications become `Event::CibChanged`: the `lrm_rsc_op`
 //! entries a patchset adds ([`core::te::ActionEvent::collect`]), whether the

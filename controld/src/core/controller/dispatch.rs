@@ -36,7 +36,7 @@ impl Controller {
                 self.register.insert(Register::READ_CONFIG);
             }
             Event::Alerts(list) => {
-                tracing::info!(alerts = list.len(), "Alert configuration read");
+                tracing::info!("Read {} alert(s) from the configuration", list.len());
                 self.alerts = list;
             }
             Event::Membership { members, .. } => self.membership(members),
