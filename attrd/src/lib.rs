@@ -11,9 +11,12 @@
 //! calls the client API (`update`, `query`, `refresh`, `clear_failure`,
 //! `remove_peer`) from the gRPC handlers of `attrd.proto`. It carries out
 //! [`core::Command`]s: `Send` over CPG `attrd`, `StartTimer`/`StopTimer`
-//! with tokio, and `Cib` with based's API (a transaction per attribute,
+//! with tokio, `Cib` with based's API (a transaction per attribute,
 //! applied as the given user when one is set), answering with
-//! `Event::CibReply` when a call id is given. [`daemon`] is that shell.
+//! `Event::CibReply` when a call id is given, and `Alert` with execd's
+//! `ExecAlert`. It reads the CIB's `alerts` section at start-up and
+//! whenever it changes (`Event::Alerts`): the writer sends attribute
+//! alerts for every value it writes. [`daemon`] is that shell.
 
 pub mod core;
 pub mod daemon;

@@ -5,7 +5,8 @@
 //! comes back. Each node's file must hold the resource alerts of its own
 //! operations (no probe that found what it expected), the node alerts
 //! (lost, member) and the fencing alerts, and only what each alert
-//! selects; a disabled alert never runs.
+//! selects; a disabled alert never runs. A node attribute set at the end
+//! is alerted once, by the attribute writer, to the alert selecting it.
 
 #![allow(clippy::unwrap_used)]
 
@@ -25,12 +26,13 @@ const STEP: Duration = Duration::from_secs(30);
 /// The alert agent: one line per alert, `key=value` fields separated by
 /// tabs, in the folder of the node that runs it.
 const AGENT: &str = r#"#!/bin/sh
-printf 'who=%s\tkind=%s\tnode=%s\tnodeid=%s\trsc=%s\ttask=%s\tinterval=%s\trc=%s\ttarget_rc=%s\tstatus=%s\trecipient=%s\tseq=%s\tts=%s\tepoch=%s\tversion=%s\tdesc=%s\n' \
+printf 'who=%s\tkind=%s\tnode=%s\tnodeid=%s\trsc=%s\ttask=%s\tinterval=%s\trc=%s\ttarget_rc=%s\tstatus=%s\trecipient=%s\tseq=%s\tts=%s\tepoch=%s\tversion=%s\tattr=%s\tvalue=%s\tdesc=%s\n' \
   "$LAB_ALERT" "$CRM_alert_kind" "$CRM_alert_node" "$CRM_alert_nodeid" \
   "$CRM_alert_rsc" "$CRM_alert_task" "$CRM_alert_interval" "$CRM_alert_rc" \
   "$CRM_alert_target_rc" "$CRM_alert_status" "$CRM_alert_recipient" \
   "$CRM_alert_node_sequence" "$CRM_alert_timestamp" "$CRM_alert_timestamp_epoch" \
-  "$CRM_alert_version" "$CRM_alert_desc" >> "$PCMK_run_dir/../alerts.log"
+  "$CRM_alert_version" "$CRM_alert_attribute_name" "$CRM_alert_attribute_value" \
+  "$CRM_alert_desc" >> "$PCMK_run_dir/../alerts.log"
 "#;
 
 fn alerts_xml(agent: &Path) -> String {
@@ -45,6 +47,10 @@ fn alerts_xml(agent: &Path) -> String {
   <alert id="nodes" path="{p}">
     <select><select_nodes/></select>
     <instance_attributes id="nodes-ia"><nvpair id="nodes-who" name="LAB_ALERT" value="nodes"/></instance_attributes>
+  </alert>
+  <alert id="attrs" path="{p}">
+    <select><select_attributes><attribute id="attrs-lab" name="lab-attr"/></select_attributes></select>
+    <instance_attributes id="attrs-ia"><nvpair id="attrs-who" name="LAB_ALERT" value="attrs"/></instance_attributes>
   </alert>
   <alert id="off" path="{p}">
     <meta_attributes id="off-meta"><nvpair id="off-enabled" name="enabled" value="false"/></meta_attributes>
@@ -128,7 +134,11 @@ async fn t60_alerts_for_resources_nodes_and_fencing() {
         eventually(&format!("node{k} read the alerts"), STEP, || async {
             let log =
                 std::fs::read_to_string(lab.node_dir(k).join("pacemaker.log")).unwrap_or_default();
-            if log.contains("Read 2 alert(s) from the configuration") {
+            let read = |daemon: &str| {
+                log.lines()
+                    .any(|l| l.contains(daemon) && l.contains("Read 3 alert(s) from the"))
+            };
+            if read("pacemaker-controld") && read("pacemaker-attrd") {
                 Ok(())
             } else {
                 Err("not yet".to_string())
@@ -310,11 +320,55 @@ async fn t60_alerts_for_resources_nodes_and_fencing() {
     }
     settled(lab, &[1, 2, 3], STEP).await;
 
+    // A node attribute: the attribute manager that writes it alerts it
+    // (again whenever it writes it again, e.g. a new writer), to the
+    // alert that selects that name only.
+    ok(
+        lab,
+        3,
+        "crm_attribute",
+        &["-N", "node2", "-n", "lab-attr", "-v", "42", "-l", "reboot"],
+    );
+    eventually("an attribute alert", STEP, || async {
+        let found: Vec<Line> = (1..=3)
+            .flat_map(|k| lines(lab, k))
+            .filter(|l| l["kind"] == "attribute")
+            .collect();
+        let want = [
+            ("who", "attrs"),
+            ("node", "node2"),
+            ("nodeid", "2"),
+            ("attr", "lab-attr"),
+            ("value", "42"),
+        ];
+        if found.iter().any(|l| has(l, &want)) {
+            Ok(())
+        } else {
+            Err(format!("{found:#?}"))
+        }
+    })
+    .await;
+
     // What must not be there.
     let mut sequences: BTreeMap<u32, Vec<u64>> = BTreeMap::new();
     for k in 1..=3 {
         for l in lines(lab, k) {
             assert_ne!(l["who"], "off", "node{k}: a disabled alert ran: {l:?}");
+            // Fail counts and the like are written too, but selected by
+            // no alert.
+            if l["who"] == "attrs" || l["kind"] == "attribute" {
+                assert!(
+                    has(
+                        &l,
+                        &[
+                            ("who", "attrs"),
+                            ("kind", "attribute"),
+                            ("attr", "lab-attr")
+                        ]
+                    ),
+                    "node{k}: {l:?}"
+                );
+            }
             if l["who"] == "nodes" {
                 assert_eq!(l["kind"], "node", "node{k}: {l:?}");
                 assert_eq!(l["recipient"], "", "node{k}: {l:?}");

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use pcmk_controld::core::alerts::{AlertList, AlertRun};
 use pcmk_controld::core::controller::CibOp;
 use pcmk_controld::core::peers::NodeRef;
 
@@ -45,6 +46,9 @@ pub enum Event {
     CibStatusReset,
     /// The daemon is shutting down: stop competing for writer.
     Shutdown,
+    /// The alerts configured in the CIB's `alerts` section (read at
+    /// start-up and whenever that section changes).
+    Alerts(AlertList),
 }
 
 /// The attribute manager's timers.
@@ -89,4 +93,7 @@ pub enum Command {
         /// The CIB user whose ACLs apply, if not the daemon's.
         user: Option<String>,
     },
+    /// Run an alert agent through the local executor (no answer: the
+    /// outcome is only logged).
+    Alert(AlertRun),
 }

@@ -35,6 +35,7 @@ mod writer;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use pcmk_controld::core::alerts::{AlertList, WallTime};
 use pcmk_controld::core::election::{Election, ElectionState};
 use pcmk_controld::core::peers::NodeRef;
 use pcmk_controld::core::time::Timestamp;
@@ -125,6 +126,10 @@ pub struct Attrd {
     next_call: u64,
     pending: BTreeMap<u64, String>,
     clock: u64,
+    /// The configured alerts (attribute alerts are the writer's).
+    alerts: AlertList,
+    /// Wall-clock time at `Timestamp::ZERO`, for alert timestamps.
+    wall_base: WallTime,
     out: Vec<Command>,
 }
 
@@ -147,7 +152,26 @@ impl Attrd {
             next_call: 0,
             pending: BTreeMap::new(),
             clock: 0,
+            alerts: AlertList::default(),
+            wall_base: WallTime { secs: 0, usec: 0 },
             out: Vec::new(),
+        }
+    }
+
+    /// Sets the wall-clock time at `Timestamp::ZERO` (seconds since the
+    /// epoch, microseconds), which alert timestamps count from.
+    pub fn set_wall_clock(&mut self, secs: i64, usec: u32) {
+        self.wall_base = WallTime { secs, usec };
+    }
+
+    /// Wall-clock time now.
+    fn wall_time(&self) -> WallTime {
+        let us = i128::from(self.wall_base.secs) * 1_000_000
+            + i128::from(self.wall_base.usec)
+            + i128::from(self.now.as_millis()) * 1000;
+        WallTime {
+            secs: i64::try_from(us.div_euclid(1_000_000)).unwrap_or(i64::MAX),
+            usec: u32::try_from(us.rem_euclid(1_000_000)).unwrap_or(0),
         }
     }
 
@@ -230,6 +254,10 @@ impl Attrd {
                 }
             }
             Event::Shutdown => self.shutting_down = true,
+            Event::Alerts(list) => {
+                tracing::info!("Read {} alert(s) from the configuration", list.len());
+                self.alerts = list;
+            }
         }
     }
 

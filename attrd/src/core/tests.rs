@@ -18,6 +18,8 @@ struct Cluster {
     cib_ops: Vec<CibOp>,
     fail_writes: bool,
     pending_cib: Vec<(usize, u64, bool)>,
+    /// Alert agents run: by which node, what.
+    alerts: Vec<(usize, pcmk_controld::core::alerts::AlertRun)>,
 }
 
 fn node_ref(i: usize) -> NodeRef {
@@ -37,6 +39,7 @@ impl Cluster {
             cib_ops: Vec::new(),
             fail_writes: false,
             pending_cib: Vec::new(),
+            alerts: Vec::new(),
         };
         for i in 0..n {
             c.handle(i, Event::Start);
@@ -128,6 +131,7 @@ impl Cluster {
                         self.pending_cib.push((i, call, ok));
                     }
                 }
+                Command::Alert(run) => self.alerts.push((i, run)),
             }
         }
     }
@@ -707,4 +711,85 @@ fn replay_seed() {
     if let Err(e) = random_run(seed) {
         panic!("{e}");
     }
+}
+
+#[test]
+fn the_writer_alerts_every_value_it_writes() {
+    use pcmk_controld::core::alerts::AlertList;
+    let mut c = Cluster::new(2);
+    let xml = pcmk_common::xml::parse(
+        r#"<alerts>
+             <alert id="standby-only" path="/bin/a.sh"><select><select_attributes><attribute id="s" name="standby"/></select_attributes></select></alert>
+             <alert id="everything" path="/bin/b.sh"><select><select_attributes/></select></alert>
+             <alert id="default" path="/bin/c.sh"/>
+           </alerts>"#,
+    )
+    .unwrap();
+    for i in 0..2 {
+        c.node(i).set_wall_clock(1_700_000_000, 500_000);
+        c.handle(i, Event::Alerts(AlertList::new(pcmk_execd_alerts(&xml))));
+    }
+    c.set(1, "standby", Some("on"), None);
+    let w = c.writers()[0];
+    c.set(0, "pingd", Some("7"), None);
+    // Only the writer sends them, only to alerts that select attributes
+    // (and only the selected names): not by default.
+    assert!(c.alerts.iter().all(|(i, _)| *i == w));
+    let seen: Vec<(String, String, String, String)> = c
+        .alerts
+        .iter()
+        .map(|(_, run)| {
+            let env: BTreeMap<&str, &str> = run
+                .env
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            assert_eq!(env["CRM_alert_kind"], "attribute");
+            assert_eq!(env["CRM_alert_timestamp_epoch"], "1700000000");
+            (
+                run.id.clone(),
+                env["CRM_alert_node"].to_string(),
+                env["CRM_alert_attribute_name"].to_string(),
+                env["CRM_alert_attribute_value"].to_string(),
+            )
+        })
+        .collect();
+    let s = |a: &str, b: &str, c: &str, d: &str| {
+        (a.to_string(), b.to_string(), c.to_string(), d.to_string())
+    };
+    assert_eq!(
+        seen,
+        [
+            s("standby-only", "n2", "standby", "on"),
+            s("everything", "n2", "standby", "on"),
+            s("everything", "n1", "pingd", "7"),
+        ]
+    );
+    let nodeid = c.alerts[0]
+        .1
+        .env
+        .iter()
+        .find(|(k, _)| k == "CRM_alert_nodeid")
+        .map(|(_, v)| v.clone());
+    assert_eq!(nodeid.as_deref(), Some("2"));
+    // A deletion is alerted with an empty value; private values never.
+    c.alerts.clear();
+    c.set(1, "standby", None, None);
+    assert_eq!(c.alerts.len(), 2);
+    c.alerts.clear();
+    c.node(1)
+        .update(UpdateRequest {
+            name: Some("secret".into()),
+            value: Some("x".into()),
+            private: true,
+            ..Default::default()
+        })
+        .unwrap();
+    c.collect(1);
+    c.run();
+    assert!(c.alerts.is_empty());
+}
+
+fn pcmk_execd_alerts(xml: &pcmk_common::xml::Element) -> Vec<pcmk_controld::core::alerts::Alert> {
+    pcmk_controld::core::alerts::unpack(xml)
 }

@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use pcmk_common::xml::Element;
+use pcmk_controld::core::alerts::AlertEvent;
 use pcmk_controld::core::controller::CibOp;
 
 use super::{Attrd, Command, TimerId};
@@ -77,6 +78,7 @@ impl Attrd {
             return;
         }
         let mut ops = Vec::new();
+        let mut alerts = Vec::new();
         let mut unknown = false;
         let keys: Vec<String> = a.values.keys().cloned().collect();
         for key in keys {
@@ -107,6 +109,17 @@ impl Attrd {
                 continue;
             };
             v.requested = v.current.clone();
+            alerts.push(AlertEvent::Attribute {
+                node: v.node.clone(),
+                // A remote node's id is its name: no cluster id.
+                nodeid: if v.remote {
+                    0
+                } else {
+                    node_id.parse().unwrap_or(0)
+                },
+                name: name.to_string(),
+                value: v.current.clone().unwrap_or_default(),
+            });
             ops.push(match &v.current {
                 Some(value) => CibOp::Modify {
                     section: "status".into(),
@@ -148,6 +161,16 @@ impl Attrd {
             op: CibOp::Transaction(ops),
             user,
         });
+        // Every value written, changed or not (`send_alert_attributes_value()`).
+        if !self.alerts.is_empty() {
+            let now = self.wall_time();
+            for event in &alerts {
+                for run in self.alerts.runs(event, now) {
+                    tracing::info!(alert = %run.id, "Sending attribute alert via {}", run.id);
+                    self.out.push(Command::Alert(run));
+                }
+            }
+        }
     }
 
     /// Erases every transient attribute of `node` from the CIB.

@@ -17,6 +17,7 @@
 //! code 107 (pacemakerd respawns it); failing to reach them at start-up
 //! ends it with 100.
 
+mod alerts;
 mod cib;
 mod service;
 mod transport;
@@ -93,6 +94,7 @@ enum Internal {
     CibReply(u64, bool),
     CibChanged { reset: bool },
     CibLost,
+    Alerts(pcmk_controld::core::alerts::AlertList),
 }
 
 /// Where outgoing messages go.
@@ -122,6 +124,8 @@ struct Shell {
     members: Vec<u32>,
     /// The cluster membership (totem ring), once known.
     ring: Option<BTreeSet<u32>>,
+    /// The executor's socket, which runs alert agents.
+    execd_socket: std::path::PathBuf,
 }
 
 impl Shell {
@@ -173,6 +177,7 @@ impl Shell {
                 Command::StopTimer { timer } => {
                     self.timers.remove(&timer);
                 }
+                Command::Alert(run) => alerts::send(self.execd_socket.clone(), run),
                 Command::Cib { call_id, op, user } => {
                     let queued = match (cib::requests(&op, user.as_deref()), &self.cib) {
                         (Ok(requests), Some(tx)) => {
@@ -304,6 +309,7 @@ impl Shell {
                 }
             }
             Internal::CibLost => return Err(DaemonError::CibLost),
+            Internal::Alerts(list) => self.feed(Event::Alerts(list)),
         }
         Ok(())
     }
@@ -381,13 +387,26 @@ async fn watch_cib(mut cib: CibClient, tx: mpsc::UnboundedSender<Internal>) {
             return;
         }
     };
+    // The alerts as they are now; later changes come with the stream.
+    if let Some(list) = alerts::read(&mut cib).await {
+        let _ = tx.send(Internal::Alerts(list));
+    }
     loop {
         match stream.message().await {
             Ok(Some(ev)) => {
+                let patchset = pcmk_common::xml::parse(&ev.patchset).ok();
+                if patchset
+                    .as_ref()
+                    .is_some_and(|p| cib::patchset_touches(p, "alerts"))
+                {
+                    if let Some(list) = alerts::read(&mut cib).await {
+                        let _ = tx.send(Internal::Alerts(list));
+                    }
+                }
                 if !cib::client_triggers_refresh(&ev.client_name) {
                     continue;
                 }
-                let reset = pcmk_common::xml::parse(&ev.patchset).is_ok_and(|p| {
+                let reset = patchset.is_some_and(|p| {
                     cib::patchset_touches(&p, "status") || cib::patchset_touches(&p, "nodes")
                 });
                 if reset {
@@ -488,6 +507,15 @@ pub async fn run(
 
     let mut core = Attrd::new(&name, local_id);
     core.set_standalone(cfg.stand_alone);
+    let (secs, usec) = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or((0, 0), |d| {
+            (
+                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                d.subsec_micros(),
+            )
+        });
+    core.set_wall_clock(secs, usec);
     let mut shell = Shell {
         core,
         name: name.clone(),
@@ -505,6 +533,7 @@ pub async fn run(
         names,
         members: Vec::new(),
         ring,
+        execd_socket: cfg.paths.socket("execd"),
     };
     shell.feed(Event::Start);
     if cfg.stand_alone {

@@ -24,7 +24,7 @@
 //! runs them at once, so the order is not observable either way.
 
 use pcmk_common::exit::CrmExit;
-pub use pcmk_execd::alerts::{Alert, Event as AlertEvent, Kind};
+pub use pcmk_execd::alerts::{Alert, Event as AlertEvent, Kind, unpack};
 
 use crate::core::history::OpResult;
 use crate::core::keys::{ExecStatus, TransitionKey};
