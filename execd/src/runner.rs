@@ -119,6 +119,22 @@ pub fn spawn(
     ),
     StartFailure,
 > {
+    spawn_as(inv, output_limit, None)
+}
+
+/// [`spawn`], the process running as user and group `(uid, gid)` when
+/// given (alert agents run as the cluster user).
+pub fn spawn_as(
+    inv: &Invocation,
+    output_limit: usize,
+    user: Option<(u32, u32)>,
+) -> Result<
+    (
+        ProcessHandle,
+        impl Future<Output = RawOutcome> + Send + 'static,
+    ),
+    StartFailure,
+> {
     let other =
         |e: std::io::Error| StartFailure::Other(format!("{}: {}", inv.program.display(), e));
     let (out_r, out_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| other(e.into()))?;
@@ -135,6 +151,9 @@ pub fn spawn(
         })
         .process_group(0)
         .kill_on_drop(false);
+    if let Some((uid, gid)) = user {
+        cmd.uid(uid).gid(gid);
+    }
     let spawned = cmd.spawn();
     // Close our copies of the write ends now, whatever happened.
     drop(cmd);
@@ -206,7 +225,19 @@ pub async fn run_with_timeout(
     kill_grace: std::time::Duration,
     output_limit: usize,
 ) -> (RawOutcome, bool) {
-    match spawn(inv, output_limit) {
+    run_with_timeout_as(inv, timeout, kill_grace, output_limit, None).await
+}
+
+/// [`run_with_timeout`], the process running as `user` (uid, gid) when
+/// given.
+pub async fn run_with_timeout_as(
+    inv: &Invocation,
+    timeout: std::time::Duration,
+    kill_grace: std::time::Duration,
+    output_limit: usize,
+    user: Option<(u32, u32)>,
+) -> (RawOutcome, bool) {
+    match spawn_as(inv, output_limit, user) {
         Err(f) => (
             RawOutcome::without_process(Termination::NotStarted(f)),
             false,
@@ -228,5 +259,40 @@ pub async fn run_with_timeout(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn runs_as_the_given_user() {
+        if !nix::unistd::geteuid().is_root() {
+            eprintln!("skipped: switching users needs root");
+            return;
+        }
+        let inv = Invocation {
+            program: "/bin/sh".into(),
+            args: vec!["-c".into(), "id -u; id -g".into()],
+            env: Vec::new(),
+            stdin: None,
+            reads_exit_reason: false,
+        };
+        let run = |user| {
+            run_with_timeout_as(
+                &inv,
+                Duration::from_secs(10),
+                Duration::from_secs(1),
+                4096,
+                user,
+            )
+        };
+        let (o, timed_out) = run(Some((65534, 65534))).await;
+        assert!(!timed_out);
+        assert_eq!(o.stdout.text(), "65534\n65534\n");
+        let (o, _) = run(None).await;
+        assert_eq!(o.stdout.text(), "0\n0\n");
     }
 }

@@ -672,11 +672,18 @@ impl Executor {
             timeout_ms
         };
         tracing::info!(alert = id, "executing alert {id}");
-        let (o, timed_out) = runner::run_with_timeout(
+        // Alert agents run as the cluster user, as Pacemaker's do (when
+        // the executor runs as root and the account exists).
+        let user = pcmk_common::daemon::account::is_root()
+            .then(pcmk_common::daemon::account::cluster_ids)
+            .flatten()
+            .map(|(u, g)| (u.as_raw(), g.as_raw()));
+        let (o, timed_out) = runner::run_with_timeout_as(
             &inv,
             Duration::from_millis(u64::from(timeout)),
             Duration::from_secs(2),
             self.output_limit,
+            user,
         )
         .await;
         let spec = OpSpec {

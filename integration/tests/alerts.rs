@@ -24,7 +24,8 @@ const RSC: &str = "rsc1";
 const STEP: Duration = Duration::from_secs(30);
 
 /// The alert agent: one line per alert, `key=value` fields separated by
-/// tabs, in the folder of the node that runs it.
+/// tabs, in the run directory of the node that runs it (which the cluster
+/// user, whom alert agents run as under root, owns).
 const AGENT: &str = r#"#!/bin/sh
 printf 'who=%s\tkind=%s\tnode=%s\tnodeid=%s\trsc=%s\ttask=%s\tinterval=%s\trc=%s\ttarget_rc=%s\tstatus=%s\trecipient=%s\tseq=%s\tts=%s\tepoch=%s\tversion=%s\tattr=%s\tvalue=%s\tdesc=%s\n' \
   "$LAB_ALERT" "$CRM_alert_kind" "$CRM_alert_node" "$CRM_alert_nodeid" \
@@ -32,7 +33,7 @@ printf 'who=%s\tkind=%s\tnode=%s\tnodeid=%s\trsc=%s\ttask=%s\tinterval=%s\trc=%s
   "$CRM_alert_target_rc" "$CRM_alert_status" "$CRM_alert_recipient" \
   "$CRM_alert_node_sequence" "$CRM_alert_timestamp" "$CRM_alert_timestamp_epoch" \
   "$CRM_alert_version" "$CRM_alert_attribute_name" "$CRM_alert_attribute_value" \
-  "$CRM_alert_desc" >> "$PCMK_run_dir/../alerts.log"
+  "$CRM_alert_desc" >> "$PCMK_run_dir/alerts.log"
 "#;
 
 fn alerts_xml(agent: &Path) -> String {
@@ -63,7 +64,7 @@ fn alerts_xml(agent: &Path) -> String {
 type Line = BTreeMap<String, String>;
 
 fn log_of(lab: &Lab, k: u32) -> PathBuf {
-    lab.node_dir(k).join("alerts.log")
+    lab.node_dir(k).join("run").join("alerts.log")
 }
 
 /// The alerts node `k` ran so far.
@@ -393,6 +394,15 @@ async fn t60_alerts_for_resources_nodes_and_fencing() {
         let before = seqs.len();
         seqs.dedup();
         assert_eq!(seqs.len(), before, "node{k}: alert sequence repeats");
+    }
+    // Under root, alert agents run as the cluster user (who created the
+    // files).
+    if let (true, Ok(Some(user))) = (lab::is_root(), nix::unistd::User::from_name("hacluster")) {
+        use std::os::unix::fs::MetadataExt;
+        for k in 1..=3 {
+            let owner = std::fs::metadata(log_of(lab, k)).unwrap().uid();
+            assert_eq!(owner, user.uid.as_raw(), "node{k}");
+        }
     }
     eprintln!("whole test: {} ms", started.elapsed().as_millis());
 }
