@@ -448,8 +448,14 @@ async fn alert_agent_gets_its_environment() {
     let Some(f) = Fixture::new(1 << 20).await else {
         return;
     };
-    let out = f.dir.path().join("alert.env");
-    let agent = f.dir.path().join("alert.sh");
+    // Under root the agent runs as the cluster user: a folder it can use.
+    use std::os::unix::fs::PermissionsExt;
+    let shared = f.dir.path().join("alerts");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(f.dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o777)).unwrap();
+    let out = shared.join("alert.env");
+    let agent = shared.join("alert.sh");
     write_agent(
         &agent,
         &format!(
