@@ -399,7 +399,8 @@ async fn t60_alerts_for_resources_nodes_and_fencing() {
     // files).
     if let (true, Ok(Some(user))) = (lab::is_root(), nix::unistd::User::from_name("hacluster")) {
         use std::os::unix::fs::MetadataExt;
-        for k in 1..=3 {
+        // node3 may have alerted nothing since it came back.
+        for k in [1, 2] {
             let owner = std::fs::metadata(log_of(lab, k)).unwrap().uid();
             assert_eq!(owner, user.uid.as_raw(), "node{k}");
         }

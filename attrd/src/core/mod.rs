@@ -166,13 +166,7 @@ impl Attrd {
 
     /// Wall-clock time now.
     fn wall_time(&self) -> WallTime {
-        let us = i128::from(self.wall_base.secs) * 1_000_000
-            + i128::from(self.wall_base.usec)
-            + i128::from(self.now.as_millis()) * 1000;
-        WallTime {
-            secs: i64::try_from(us.div_euclid(1_000_000)).unwrap_or(i64::MAX),
-            usec: u32::try_from(us.rem_euclid(1_000_000)).unwrap_or(0),
-        }
+        self.wall_base.plus_millis(self.now.as_millis())
     }
 
     /// Runs without a cluster: nothing is written to the CIB.

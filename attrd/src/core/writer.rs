@@ -166,7 +166,12 @@ impl Attrd {
             let now = self.wall_time();
             for event in &alerts {
                 for run in self.alerts.runs(event, now) {
-                    tracing::info!(alert = %run.id, "Sending attribute alert via {}", run.id);
+                    tracing::info!(
+                        alert = %run.id,
+                        "Sending attribute alert via {} to {}",
+                        run.id,
+                        run.recipient.as_deref().unwrap_or("(null)")
+                    );
                     self.out.push(Command::Alert(run));
                 }
             }

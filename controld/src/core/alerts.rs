@@ -36,6 +36,9 @@ pub struct AlertRun {
     pub id: String,
     /// Path of the alert agent.
     pub path: String,
+    /// The recipient, if the alert has any (for logs; the agent finds it
+    /// in its environment).
+    pub recipient: Option<String>,
     /// Time allowed, in milliseconds.
     pub timeout_ms: u32,
     /// The agent's environment: `CRM_alert_*` and the alert's instance
@@ -50,6 +53,18 @@ pub struct WallTime {
     pub secs: i64,
     /// Microseconds past `secs`.
     pub usec: u32,
+}
+
+impl WallTime {
+    /// This time plus `ms` milliseconds (a core's elapsed time added to
+    /// the wall-clock time it started at).
+    pub fn plus_millis(self, ms: u64) -> WallTime {
+        let us = i128::from(self.secs) * 1_000_000 + i128::from(self.usec) + i128::from(ms) * 1000;
+        WallTime {
+            secs: i64::try_from(us.div_euclid(1_000_000)).unwrap_or(i64::MAX),
+            usec: u32::try_from(us.rem_euclid(1_000_000)).unwrap_or(0),
+        }
+    }
 }
 
 /// The configured alerts (one entry per recipient).
@@ -85,6 +100,7 @@ impl AlertList {
                 Some(AlertRun {
                     id: a.id.clone(),
                     path: a.path.clone(),
+                    recipient: a.recipient.clone(),
                     timeout_ms: a.timeout_ms,
                     env,
                 })

@@ -243,3 +243,26 @@ fn fencing_descriptions_and_codes() {
         "Operation (unknown) of no node by the cluster for a client@a node: OK (ref=(none))"
     );
 }
+
+#[test]
+fn wall_time_adds_milliseconds() {
+    let t = WallTime {
+        secs: 1_700_000_000,
+        usec: 999_500,
+    };
+    assert_eq!(
+        t.plus_millis(1),
+        WallTime {
+            secs: 1_700_000_001,
+            usec: 500
+        }
+    );
+    assert_eq!(t.plus_millis(0), t);
+    assert_eq!(
+        t.plus_millis(2500),
+        WallTime {
+            secs: 1_700_000_003,
+            usec: 499_500
+        }
+    );
+}

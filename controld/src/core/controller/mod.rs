@@ -262,12 +262,11 @@ impl Controller {
 
     /// Wall-clock time now, to the microsecond.
     fn wall_time(&self) -> WallTime {
-        let base = i128::from(self.cfg.epoch_base) * 1_000_000 + i128::from(self.cfg.epoch_base_us);
-        let us = base + i128::from(self.now.as_millis()) * 1000;
         WallTime {
-            secs: i64::try_from(us.div_euclid(1_000_000)).unwrap_or(i64::MAX),
-            usec: u32::try_from(us.rem_euclid(1_000_000)).unwrap_or(0),
+            secs: self.cfg.epoch_base,
+            usec: self.cfg.epoch_base_us,
         }
+        .plus_millis(self.now.as_millis())
     }
 
     /// Sends `event` to every alert that selects it
@@ -278,12 +277,12 @@ impl Controller {
         }
         let kind = event.kind().as_str();
         for run in self.alerts.runs(event, self.wall_time()) {
-            let recipient = run
-                .env
-                .iter()
-                .find(|(k, _)| k == "CRM_alert_recipient")
-                .map_or("", |(_, v)| v.as_str());
-            tracing::info!(alert = %run.id, "Sending {kind} alert via {} to {recipient}", run.id);
+            tracing::info!(
+                alert = %run.id,
+                "Sending {kind} alert via {} to {}",
+                run.id,
+                run.recipient.as_deref().unwrap_or("(null)")
+            );
             self.emit(Command::Alert(run));
         }
     }
