@@ -11,6 +11,7 @@ mod constraint;
 mod node;
 mod resource;
 pub mod scheduler;
+mod ticket;
 
 pub use action::{Action, ActionFlags, OnFail, RelFlags, Related, Requires};
 pub use clone::{CloneData, NotifyOps};
@@ -18,6 +19,7 @@ pub use constraint::{ColocFlags, Colocation, Location, Ordering, ProbeMode};
 pub use node::{Allowed, Node, NodeVariant};
 pub use resource::{MultipleActive, Resource, RscFlags, Variant};
 pub use scheduler::{Message, SchedFlags, Scheduler, Severity};
+pub use ticket::{LossPolicy, RscTicket, Ticket, Tickets};
 
 /// Index of a node in [`Scheduler::nodes`].
 pub type NodeIdx = usize;

@@ -161,6 +161,8 @@ pub struct Scheduler {
     pub colocations: Vec<Colocation>,
     /// Location constraints.
     pub locations: Vec<Location>,
+    /// Tickets and the resources depending on them.
+    pub tickets: super::Tickets,
     /// Template ids.
     pub templates: HashMap<String, Vec<String>>,
     /// Tags: tag id to referenced ids.
@@ -221,6 +223,7 @@ impl Scheduler {
             orderings: Vec::new(),
             colocations: Vec::new(),
             locations: Vec::new(),
+            tickets: super::Tickets::default(),
             templates: HashMap::new(),
             tags: HashMap::new(),
             op_defaults: None,

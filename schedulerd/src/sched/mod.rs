@@ -14,6 +14,7 @@ mod ordering;
 mod probes;
 mod recurring;
 mod remote;
+mod tickets;
 mod utilization;
 
 pub use utilization::utilization_value;

@@ -69,7 +69,7 @@ impl Scheduler {
                 "rsc_order" => self.unpack_order(xml),
                 "rsc_colocation" => self.unpack_colocation(xml),
                 "rsc_location" => self.unpack_location(xml),
-                "rsc_ticket" => {}
+                "rsc_ticket" => self.unpack_rsc_ticket(xml),
                 other => self.config_err(format!("Unsupported constraint type: {other}")),
             }
         }

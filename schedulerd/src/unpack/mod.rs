@@ -12,6 +12,7 @@ mod remote;
 mod resources;
 mod status;
 mod tags;
+mod tickets;
 
 pub use config::option;
 pub use resources::is_remote_xml;

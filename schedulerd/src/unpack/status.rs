@@ -14,6 +14,7 @@ impl Scheduler {
         let Some(status) = input.child("status") else {
             return;
         };
+        self.unpack_ticket_states(status);
         for state in status.children_named("node_state") {
             self.unpack_node_state(state);
         }

@@ -130,6 +130,7 @@ impl Scheduler {
             "rsc_order" => ("first", "then", "first-action", "then-action", true),
             "rsc_colocation" => ("rsc", "with-rsc", "rsc-role", "with-rsc-role", true),
             "rsc_location" => ("rsc", "", "role", "", false),
+            "rsc_ticket" => ("rsc", "", "rsc-role", "", false),
             _ => return None,
         };
         let ids: Vec<&str> = [first, second]

@@ -251,6 +251,7 @@ impl Scheduler {
             );
             self.rscs[clone].allowed = nodes.unwrap_or_default();
         }
+        self.require_promotion_tickets(clone);
         for child in self.rscs[clone].children.clone() {
             let chosen = self.rsc_location(child, false);
             let r = &self.rscs[child];
