@@ -21,8 +21,8 @@
 //! Debian's uses knet on 10.213.0.1-3): root and iproute2 are needed.
 //! Both stacks run their fencer; fencing is disabled in both.
 //!
-//! Run: `cargo build --release --workspace --bins &&
-//! cargo run --release -p pcmk-integration --example cluster-bench
+//! Run: `cargo build --profile dist --workspace --bins &&
+//! cargo run --profile dist -p pcmk-integration --example cluster-bench
 //! [-- --trials 5] [--no-debian | --debian-json FILE]`
 //! (`scripts/bench-cluster` does both).
 
