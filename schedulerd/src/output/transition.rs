@@ -6,10 +6,17 @@ use crate::output::TextOut;
 
 /// Column widths that grow as lines are printed, as Pacemaker's static
 /// widths do.
+///
+/// Pacemaker's scheduler logs every action (`log_all_actions`, through the
+/// same `rsc-action-item` message) before a tool prints the summary, so the
+/// widths have already grown to fit the widest line when the first summary
+/// line is printed: a measuring pass (`measure`) does the same here.
 #[derive(Debug)]
 struct Widths {
     rsc: usize,
     detail: usize,
+    /// Only grow the widths, print nothing (the logging pass).
+    measure: bool,
 }
 
 impl Scheduler {
@@ -47,7 +54,15 @@ impl Scheduler {
                 );
             }
         }
-        let mut widths = Widths { rsc: 5, detail: 5 };
+        let mut widths = Widths {
+            rsc: 5,
+            detail: 5,
+            measure: true,
+        };
+        for r in self.top.clone() {
+            self.output_rsc_actions(r, out, &mut widths);
+        }
+        widths.measure = false;
         for r in self.top.clone() {
             self.output_rsc_actions(r, out, &mut widths);
         }
@@ -251,6 +266,9 @@ impl Scheduler {
         if details.len() > w.detail {
             w.detail = details.len();
         }
+        if w.measure {
+            return;
+        }
         let runnable = self.actions[action].has(ActionFlags::RUNNABLE);
         let reason = match &self.actions[source].reason {
             Some(rs) if !runnable => Some(format!("due to {rs} (blocked)")),
@@ -267,5 +285,45 @@ impl Scheduler {
             dw = w.detail
         );
         out.item(None, &text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ScheduleOptions;
+    use crate::output::TextOut;
+
+    /// `a` starts on node1 (a short line) before `long-name-b` moves from
+    /// node1 to node2 (a wider line): the first line is already padded to the
+    /// widest one, as in Pacemaker, whose scheduler logs all actions (growing
+    /// the shared widths) before the summary is printed.
+    #[test]
+    fn first_summary_line_is_padded_to_the_widest() {
+        let op = r#"<lrm_rsc_op id="long-name-b_last_0" operation_key="long-name-b_start_0" operation="start" crm_feature_set="3.0.14" transition-key="1:1:0:abc" transition-magic="0:0;1:1:0:abc" call-id="2" rc-code="0" op-status="0" interval="0" op-digest="x"/>"#;
+        let text = format!(
+            r#"<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+<nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+<nodes><node id="n1" uname="node1"/><node id="n2" uname="node2"/></nodes>
+<resources><primitive id="a" class="ocf" provider="pacemaker" type="Dummy"/>
+<primitive id="long-name-b" class="ocf" provider="pacemaker" type="Dummy"/></resources>
+<constraints><rsc_location id="l1" rsc="long-name-b" node="node1" score="-INFINITY"/>
+<rsc_location id="l2" rsc="a" node="node2" score="-INFINITY"/></constraints></configuration>
+<status><node_state id="n1" uname="node1" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="n1"><lrm_resources>
+<lrm_resource id="long-name-b" class="ocf" provider="pacemaker" type="Dummy">{op}</lrm_resource></lrm_resources></lrm></node_state>
+<node_state id="n2" uname="node2" in_ccm="true" crmd="online" join="member" expected="member"><lrm id="n2"><lrm_resources/></lrm></node_state></status></cib>"#
+        );
+        let xml = pcmk_common::xml::parse(&text).unwrap();
+        let opts = ScheduleOptions {
+            now: 1_700_000_000,
+            ..ScheduleOptions::default()
+        };
+        let mut s = crate::schedule(&xml, &opts).scheduler;
+        let mut out = TextOut::new();
+        s.transition_summary(&mut out);
+        assert_eq!(
+            out.buf,
+            "* Start      a               (          node1 )\n\
+             * Move       long-name-b     ( node1 -> node2 )\n"
+        );
     }
 }
