@@ -188,7 +188,22 @@ fn failcount(lab: &Lab, k: u32, on: u32) -> String {
 /// behind the cluster's back) makes the resource restart in place with a
 /// fail count of 1; the second failure reaches migration-threshold=2 and
 /// moves it; `--cleanup` forgets the failures.
+///
+/// The failures happen on node1, the node the resource prefers: the fail
+/// count reaches the CIB a moment after the failed result, and when the
+/// recovery's stop has run before it lands the transition is aborted and
+/// the resource, stopped by then, is placed afresh (as Pacemaker does),
+/// which only keeps it in place on the node it prefers.
 async fn failed_monitor(lab: &Lab) {
+    ok(
+        lab,
+        1,
+        "crm_resource",
+        &["--move", "-r", RSC, "-N", "node1"],
+    );
+    runs_on(lab, RSC, 1, 2, STEP).await;
+    settled(lab, &ALL, STEP).await;
+    ok(lab, 1, "crm_resource", &["--clear", "-r", RSC]);
     ok(
         lab,
         1,
@@ -197,7 +212,7 @@ async fn failed_monitor(lab: &Lab) {
     );
     settled(lab, &ALL, STEP).await;
     let on = common::where_runs(lab, RSC, &ALL, STEP).await;
-    assert_eq!(on, 3);
+    assert_eq!(on, 1);
     let name = format!("node{on}");
     assert_eq!(
         failcount(lab, 1, on),
@@ -237,8 +252,9 @@ async fn failed_monitor(lab: &Lab) {
         }
     })
     .await;
-    // Banned from node3 by the threshold: node1 is preferred.
-    runs_on(lab, RSC, 1, 2, STEP).await;
+    // Banned from node1 by the threshold: it moves to another node.
+    let to = common::where_runs(lab, RSC, &[2, 3], STEP).await;
+    runs_on(lab, RSC, to, 2, STEP).await;
     settled(lab, &ALL, STEP).await;
     let out = ok(lab, 1, "crm_mon", &["-1", "--failcounts"]);
     assert!(
@@ -263,8 +279,8 @@ async fn failed_monitor(lab: &Lab) {
         "{}",
         mon.text
     );
-    // Stickiness keeps it where it is.
-    runs_on(lab, RSC, 1, 3, STEP).await;
+    // Stickiness (200) outweighs node1's preference (100): it stays.
+    runs_on(lab, RSC, to, 3, STEP).await;
 }
 
 /// `crm_standby -v on` empties node1; `off` lets the resource come back
@@ -276,8 +292,9 @@ async fn standby(lab: &Lab) {
         "crm_resource",
         &["-r", RSC, "--meta", "-d", "resource-stickiness"],
     );
+    // Without stickiness it returns to node1.
+    runs_on(lab, RSC, 1, 3, STEP).await;
     settled(lab, &ALL, STEP).await;
-    assert_eq!(lab.dummy_running(RSC), [1]);
     ok(lab, 2, "crm_standby", &["-N", "node1", "-v", "on"]);
     let out = ok(lab, 3, "crm_standby", &["-N", "node1", "-G"]);
     assert!(out.contains("name=standby value=on"), "{out}");
