@@ -13,6 +13,7 @@
 
 pub mod actions;
 pub mod graph;
+pub mod inject;
 pub mod model;
 pub mod nvset;
 pub mod output;

@@ -390,13 +390,7 @@ fn simulate_rsc_action(
     let rscs = lrm.child_or_insert("lrm_resources");
     let entries = index.rscs.entry(ns_pos).or_default();
     let entry = lrm_resource_entry(rscs, entries, &resource, &config_name, rsc);
-    let call_id = entry
-        .children_named("lrm_rsc_op")
-        .filter_map(|o| o.attr("call-id").and_then(parse_ll))
-        .max()
-        .unwrap_or(0)
-        .max(0)
-        + 1;
+    let call_id = next_call_id(entry);
     let history_rsc = entry.id().unwrap_or(&config_name).to_string();
     add_history(
         entry,
@@ -409,11 +403,12 @@ fn simulate_rsc_action(
         &node,
         now,
         xml,
+        "User-injected result",
     );
     if !ok && rc != 0 && !(rc == 7 && interval == 0) {
         let infinity = operation == "start" || operation == "stop";
         let ns = find_node_state(status_of(&mut sim.cib), index, &node, node_uuid.as_deref());
-        inject_failcount(ns, &resource, &operation, interval, infinity, now);
+        let _ = inject_failcount(ns, &resource, &operation, interval, infinity, now);
     }
     ok
 }
@@ -424,8 +419,11 @@ fn sim_resource_unknown(known: &HashSet<String>, id: &str) -> bool {
     !known.contains(id)
 }
 
+/// Records an action result in a resource's history entry, under the ids
+/// the controller would use (`<rsc>_last_0`, `<rsc>_last_failure_0`, or
+/// the operation key of a recurring action).
 #[allow(clippy::too_many_arguments)]
-fn add_history(
+pub(crate) fn add_history(
     entry: &mut Element,
     rsc: &str,
     task: &str,
@@ -436,6 +434,7 @@ fn add_history(
     node: &str,
     now: i64,
     action: &Element,
+    exit_reason: &str,
 ) {
     let key = format!("{rsc}_{task}_{interval}");
     let failed =
@@ -461,7 +460,12 @@ fn add_history(
     } else {
         ids.push(format!("{rsc}_last_0"));
     }
-    let _ = failed;
+    // Only a failure records its exit reason
+    let exit_reason = if failed && !matches!(task, "notify" | "migrate_to" | "migrate_from") {
+        exit_reason
+    } else {
+        ""
+    };
     let tkey = format!("{call_id}:-1:{target_rc}:{FAKE_TE_ID}");
     for id in ids {
         let pos = entry
@@ -475,7 +479,7 @@ fn add_history(
         op.set_attr("crm_feature_set", crate::graph::CRM_FEATURE_SET);
         op.set_attr("transition-key", tkey.clone());
         op.set_attr("transition-magic", format!("0:{rc};{tkey}"));
-        op.set_attr("exit-reason", "");
+        op.set_attr("exit-reason", exit_reason.to_string());
         op.set_attr("on_node", node.to_string());
         op.set_attr("call-id", call_id.to_string());
         op.set_attr("rc-code", rc.to_string());
@@ -511,14 +515,28 @@ fn add_history(
     }
 }
 
-fn inject_failcount(
+/// The call id after the highest one in a resource's history entry.
+pub(crate) fn next_call_id(entry: &Element) -> i64 {
+    entry
+        .children_named("lrm_rsc_op")
+        .filter_map(|o| o.attr("call-id").and_then(parse_ll))
+        .max()
+        .unwrap_or(0)
+        .max(0)
+        + 1
+}
+
+/// Raises a resource's fail count for an operation on a node (to
+/// INFINITY when `infinity`) and records the failure time; returns the
+/// two attributes set, as (name, value).
+pub(crate) fn inject_failcount(
     ns: &mut Element,
     rsc: &str,
     task: &str,
     interval: u64,
     infinity: bool,
     now: i64,
-) {
+) -> ((String, String), (String, String)) {
     let name = format!("fail-count-{rsc}#{task}_{interval}");
     let ns_id = ns.id().unwrap_or("").to_string();
     let attrs = ns.child_or_insert("transient_attributes");
@@ -542,6 +560,7 @@ fn inject_failcount(
     set_nvpair(set, &ns_id, &name, &value);
     let lf = format!("last-failure-{rsc}#{task}_{interval}");
     set_nvpair(set, &ns_id, &lf, &now.to_string());
+    ((name, value), (lf, now.to_string()))
 }
 
 fn set_nvpair(set: &mut Element, ns_id: &str, name: &str, value: &str) {

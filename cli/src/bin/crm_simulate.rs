@@ -1,136 +1,99 @@
 //! crm_simulate: simulate the cluster's response to events.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
-
-use clap::Parser;
 
 /// Large CIBs mean millions of small allocations (attribute strings, tree
 /// nodes, actions): mimalloc serves them faster and with less overhead per
 /// allocation than the system allocator.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use pcmk_cli::args::{Start, start};
 use pcmk_cli::cib_session::CibSession;
-use pcmk_cli::crm_simulate::{Options, SimulateError, run_on_cib, run_on_text, store_in_place};
+use pcmk_cli::crm_simulate::args::{PROG, Source, command, help, parsed};
+use pcmk_cli::crm_simulate::{SimulateError, profile_dir, run_on_cib, run_on_text, store_in_place};
+use pcmk_common::exit::CrmExit;
 
-/// Command-line options, named as Pacemaker's.
-#[derive(Parser, Debug)]
-#[command(
-    name = "crm_simulate",
-    about = "Simulate the cluster's response to events"
-)]
-struct Args {
-    /// Connect to the CIB manager and use the current CIB contents as input
-    #[arg(short = 'L', long = "live-check")]
-    live_check: bool,
-    /// Update the CIB with the results of the simulation
-    #[arg(short = 'X', long = "in-place")]
-    in_place: bool,
-    /// Retrieve XML from the named file
-    #[arg(short = 'x', long = "xml-file")]
-    xml_file: Option<PathBuf>,
-    /// Process the supplied input and show what actions the cluster will take
-    #[arg(short = 'R', long = "run")]
-    run: bool,
-    /// Simulate transition's execution and display resulting cluster status
-    #[arg(short = 'S', long = "simulate")]
-    simulate: bool,
-    /// Show allocation scores
-    #[arg(short = 's', long = "show-scores")]
-    show_scores: bool,
-    /// Show utilization information
-    #[arg(short = 'U', long = "show-utilization")]
-    show_utilization: bool,
-    /// Save the transition graph (XML format) to the named file
-    #[arg(short = 'G', long = "save-graph")]
-    save_graph: Option<PathBuf>,
-    /// Save the transition graph (DOT format) to the named file
-    #[arg(short = 'D', long = "save-dotfile")]
-    save_dotfile: Option<PathBuf>,
-    /// Display all possible actions in DOT graph
-    #[arg(short = 'a', long = "all-actions")]
-    all_actions: bool,
-    /// Display only essential output
-    #[arg(short = 'Q', long = "quiet")]
-    quiet: bool,
-    /// Set date/time (ISO 8601 format)
-    #[arg(short = 't', long = "set-datetime")]
-    set_datetime: Option<String>,
-    /// Save the input configuration to the named file
-    #[arg(short = 'I', long = "save-input")]
-    save_input: Option<PathBuf>,
-    /// Save the output configuration to the named file
-    #[arg(short = 'O', long = "save-output")]
-    save_output: Option<PathBuf>,
-    /// If the specified task occurs during the simulation, have it fail
-    #[arg(short = 'F', long = "op-fail")]
-    op_fail: Vec<String>,
-    /// Simulate bringing a node online
-    #[arg(short = 'u', long = "node-up")]
-    node_up: Vec<String>,
-    /// Simulate taking a node offline
-    #[arg(short = 'd', long = "node-down")]
-    node_down: Vec<String>,
-    /// Simulate a node failing
-    #[arg(short = 'f', long = "node-fail")]
-    node_fail: Vec<String>,
-    /// Increase debug output
-    #[arg(short = 'V', long = "verbose", action = clap::ArgAction::Count)]
-    verbose: u8,
+fn exit(code: CrmExit) -> ExitCode {
+    ExitCode::from(code as u8)
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
-    // With -x the file is read; otherwise the CIB the environment
-    // designates (CIB_file, CIB_shadow, or the CIB manager).
+    let argv: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let matches = match start(PROG, &argv, &help(), command(), CrmExit::Error) {
+        Start::Done(printed, code) => {
+            printed.print();
+            return exit(code);
+        }
+        Start::Run(m, _) => m,
+    };
+    if pcmk_cli::args::output_as(&argv).as_deref() == Some("xml") {
+        eprintln!("{PROG}: XML output is not supported yet: use --output-as=text");
+        return exit(CrmExit::Error);
+    }
+    let args = match parsed(&matches) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return exit(CrmExit::Usage);
+        }
+    };
+    let mut opts = args.options.clone();
+    opts.wall_clock = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+    if let Some(dir) = &args.profile {
+        return match profile_dir(dir, args.repeat, &opts) {
+            Ok(text) => {
+                print!("{text}");
+                exit(CrmExit::OK)
+            }
+            Err(e) => {
+                eprintln!("{PROG}: Could not profile {}: {e}", dir.display());
+                exit(CrmExit::NoInput)
+            }
+        };
+    }
     let mut session = None;
-    let (path, mut text) = match &args.xml_file {
-        Some(p) => match std::fs::read_to_string(p) {
-            Ok(t) => (p.clone(), t),
+    let mut text = match &args.source {
+        Source::File(p) => match std::fs::read_to_string(p) {
+            Ok(t) => t,
             Err(e) => {
                 eprintln!("Could not read {}: {e}", p.display());
-                return ExitCode::from(pcmk_common::exit::CrmExit::NoInput as u8);
+                return exit(CrmExit::NoInput);
             }
         },
-        None => {
-            let mut s = match CibSession::open("crm_simulate") {
+        Source::Stdin => match std::io::read_to_string(std::io::stdin()) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("{PROG}: Could not read the standard input: {e}");
+                return exit(CrmExit::NoInput);
+            }
+        },
+        // The CIB the environment designates (CIB_file, CIB_shadow, or
+        // the CIB manager)
+        Source::Live => {
+            let mut s = match CibSession::open(PROG) {
                 Ok(s) => s,
                 Err(e) => {
-                    eprintln!("crm_simulate: Could not connect to the CIB: {e}");
-                    return ExitCode::from(e.exit_code() as u8);
+                    eprintln!("{PROG}: Could not connect to the CIB: {e}");
+                    return exit(e.exit_code());
                 }
             };
             match s.whole() {
                 Ok(cib) => {
                     session = Some(s);
-                    (PathBuf::from("-"), cib.to_pretty())
+                    cib.to_pretty()
                 }
                 Err(f) => {
-                    eprintln!("crm_simulate: Could not get the CIB: {f}");
-                    return ExitCode::from(f.exit as u8);
+                    eprintln!("{PROG}: Could not get the CIB: {f}");
+                    return exit(f.exit);
                 }
             }
         }
     };
-    let opts = Options {
-        xml_file: Some(path),
-        simulate: args.simulate || args.in_place,
-        process: args.run || args.in_place,
-        show_scores: args.show_scores,
-        show_utilization: args.show_utilization,
-        dot_file: args.save_dotfile,
-        graph_file: args.save_graph,
-        quiet: args.quiet,
-        use_date: args.set_datetime,
-        input_file: args.save_input,
-        output_file: args.save_output,
-        op_fail: args.op_fail,
-        node_up: args.node_up,
-        node_down: args.node_down,
-        node_fail: args.node_fail,
-        all_actions: args.all_actions,
-    };
-    let _ = args.verbose;
     // Without --in-place the text is not needed again: parse it and let it
     // go before scheduling (it is as large as the CIB)
     let result = if args.in_place {
@@ -149,20 +112,21 @@ fn main() -> ExitCode {
                     (Some(s), Some(after), Ok(before)) => {
                         store_in_place(s, &before, after, &opts).map_err(|f| f.to_string())
                     }
-                    (None, _, _) => {
-                        Err("--in-place needs the CIB, not a file given with -x".into())
-                    }
+                    (None, Some(after), _) => match &args.source {
+                        Source::File(p) => write_back(p, after),
+                        _ => Err("--in-place needs a file or the CIB, not standard input".into()),
+                    },
                     _ => Ok(()),
                 };
                 if let Err(e) = stored {
                     eprintln!("crm_simulate: Could not update the CIB: {e}");
-                    return ExitCode::from(pcmk_common::exit::CrmExit::Error as u8);
+                    return exit(CrmExit::Error);
                 }
             }
             if let Some(s) = session.take() {
                 if let Err(e) = s.close() {
                     eprintln!("crm_simulate: Could not update the CIB: {e}");
-                    return ExitCode::from(pcmk_common::exit::CrmExit::Error as u8);
+                    return exit(CrmExit::Error);
                 }
             }
             print!("{}", out.stdout);
@@ -170,7 +134,7 @@ fn main() -> ExitCode {
             for (path, content) in &out.files {
                 if let Err(e) = std::fs::write(path, content) {
                     eprintln!("Could not write {}: {e}", path.display());
-                    return ExitCode::from(pcmk_common::exit::CrmExit::CantCreat as u8);
+                    return exit(CrmExit::CantCreat);
                 }
             }
             let code = out.exit.map_or(0, |e| e as u8);
@@ -184,4 +148,9 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+/// Stores the simulation's result into the input file (`-X -x FILE`).
+fn write_back(path: &Path, cib: &pcmk_common::xml::Element) -> Result<(), String> {
+    std::fs::write(path, cib.to_pretty()).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -378,6 +378,40 @@ fn render(o: &Options, out: &mut Output, logger: &Logger) -> Result<(), (CrmExit
     Ok(())
 }
 
+/// The status sections `crm_simulate` adds after the resource list on
+/// request (`--show-attrs`: node attributes; `--show-failcounts`: the
+/// migration summary and failed actions), as text nested one level deep
+/// (they sit inside its "Current cluster status" list).
+pub fn simulate_sections_text(s: &mut Scheduler, attrs: bool, failcounts: bool) -> String {
+    let fc = history::failcounts(s);
+    let mut show = 0;
+    if attrs {
+        show |= section::ATTRIBUTES;
+    }
+    if failcounts {
+        show |= section::FAILCOUNTS | section::FAILURES;
+    }
+    let o = Options {
+        show,
+        show_opts: rsc::show::INACTIVE_RSCS | rsc::show::FAILED_DETAIL,
+        ..Options::default()
+    };
+    let view = status::View::new(s, &o, show, fc);
+    let mut t = crate::text_out::TextOut::fancy();
+    t.begin_list(None, None);
+    if attrs {
+        view.attributes_text(&mut t, true);
+    }
+    if failcounts {
+        view.node_summary_text(&mut t, true);
+        if !s.failed_ops.is_empty() {
+            view.failures_text(&mut t, true);
+        }
+    }
+    t.end_list();
+    t.buf
+}
+
 /// Runs `crm_mon` once (whatever the mode asked for): everything printed
 /// and the exit status.
 pub fn run<S: AsRef<str>>(argv: &[S]) -> (Printed, CrmExit) {

@@ -33,11 +33,12 @@ pub fn store(
     opts: &Options,
 ) -> Result<(), Failure> {
     let mut current = before.clone();
-    let nodes = opts
+    let inj = &opts.injections;
+    let nodes = inj
         .node_up
         .iter()
-        .chain(&opts.node_down)
-        .chain(&opts.node_fail);
+        .chain(&inj.node_down)
+        .chain(&inj.node_fail);
     for name in nodes {
         if !config_has_node(&current, name) {
             let node = Element::new("node")

@@ -1,6 +1,7 @@
 //! crm_simulate: run the scheduler on a CIB, show what it would do, and
 //! optionally simulate the transition.
 
+pub mod args;
 mod in_place;
 mod time;
 
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use pcmk_common::exit::CrmExit;
 use pcmk_common::xml::{self, Element};
+use pcmk_schedulerd::inject::Injections;
 use pcmk_schedulerd::output::TextOut;
 use pcmk_schedulerd::simulate::{OpFail, simulate_transition};
 use pcmk_schedulerd::{ScheduleOptions, Scheduler, schedule_shared};
@@ -44,14 +46,18 @@ pub struct Options {
     pub output_file: Option<PathBuf>,
     /// Operation failures to inject (-F).
     pub op_fail: Vec<String>,
-    /// Nodes to bring online (-u).
-    pub node_up: Vec<String>,
-    /// Nodes to take offline (-d).
-    pub node_down: Vec<String>,
-    /// Nodes to fail (-f).
-    pub node_fail: Vec<String>,
+    /// Synthetic events: nodes up, down or failed, operation results,
+    /// tickets, quorum and watchdog (-u, -d, -f, -i, -g, -r, -b, -e, -q, -w).
+    pub injections: Injections,
+    /// The wall-clock time injected history records (Pacemaker uses the
+    /// real time there, not the effective date).
+    pub wall_clock: i64,
     /// Show all actions in the dot file (-a).
     pub all_actions: bool,
+    /// Show node attributes in the cluster status (-A).
+    pub show_attrs: bool,
+    /// Show fail counts and failed actions in the cluster status (-c).
+    pub show_failcounts: bool,
 }
 
 /// What a run produced.
@@ -170,46 +176,40 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
         }
         text.begin_list("Current cluster status");
         s.cluster_status_text(&mut text, true);
+        if opts.show_attrs || opts.show_failcounts {
+            let mut s = s;
+            text.buf.push_str(&crate::crm_mon::simulate_sections_text(
+                &mut s,
+                opts.show_attrs,
+                opts.show_failcounts,
+            ));
+        }
         text.end_list();
         printed = true;
     }
-    if !opts.node_up.is_empty() || !opts.node_down.is_empty() || !opts.node_fail.is_empty() {
-        if printed {
+    if opts.injections.any() {
+        if printed && !quiet {
             text.spacer();
         }
-        let cib = Arc::make_mut(&mut cib);
-        text.begin_list("Performing Requested Modifications");
-        if !opts.node_up.is_empty() {
-            // As Pacemaker's --node-up: injected nodes get a configuration
-            // entry (named by their name) when they have none.
-            for n in opts
-                .node_up
-                .iter()
-                .chain(&opts.node_down)
-                .chain(&opts.node_fail)
-            {
-                add_node_config(cib, n);
+        let agents = if opts.injections.op_inject.is_empty() {
+            Default::default()
+        } else {
+            opts.injections
+                .agents(&Scheduler::unpack(Arc::clone(&cib), now))
+        };
+        let done = opts
+            .injections
+            .apply(Arc::make_mut(&mut cib), &agents, opts.wall_clock);
+        if !quiet {
+            text.begin_list("Performing Requested Modifications");
+            for l in &done.lines {
+                text.item(None, l);
             }
+            text.end_list();
         }
-        for n in &opts.node_up {
-            text.item(None, &format!("Bringing node {n} online"));
-            inject_node_state(cib, n, true);
+        for e in &done.errors {
+            let _ = writeln!(out.stderr, "{e}");
         }
-        for n in &opts.node_down {
-            text.item(None, &format!("Taking node {n} offline"));
-            inject_node_state(cib, n, false);
-        }
-        for n in &opts.node_fail {
-            text.item(None, &format!("Failing node {n}"));
-            inject_node_state(cib, n, true);
-            if let Some(ns) = cib.child_mut("status").and_then(|s| {
-                s.elements_mut()
-                    .find(|e| e.name == "node_state" && e.attr("uname") == Some(n.as_str()))
-            }) {
-                ns.set_attr("in_ccm", "false");
-            }
-        }
-        text.end_list();
         printed = true;
     }
     if let Some(f) = &opts.input_file {
@@ -306,6 +306,14 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
             text.spacer();
             text.begin_list("Revised Cluster Status");
             s.cluster_status_text(&mut text, false);
+            if opts.show_attrs || opts.show_failcounts {
+                let mut s = s;
+                text.buf.push_str(&crate::crm_mon::simulate_sections_text(
+                    &mut s,
+                    opts.show_attrs,
+                    opts.show_failcounts,
+                ));
+            }
             text.end_list();
         }
         if let Some(f) = &opts.output_file {
@@ -322,65 +330,61 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
     out
 }
 
-fn add_node_config(cib: &mut Element, node: &str) {
-    let nodes = cib
-        .child_or_insert("configuration")
-        .child_or_insert("nodes");
-    if !nodes
-        .children_named("node")
-        .any(|e| e.attr("uname") == Some(node))
-    {
-        nodes.push(
-            Element::new("node")
-                .with_attr("id", node.to_string())
-                .with_attr("uname", node.to_string()),
-        );
-    }
+/// The CPU time this process has used, in seconds (what `clock()`
+/// measures for Pacemaker's profiling).
+fn cpu_seconds() -> f64 {
+    use nix::time::{ClockId, clock_gettime};
+    clock_gettime(ClockId::CLOCK_PROCESS_CPUTIME_ID)
+        .map_or(0.0, |t| t.tv_sec() as f64 + t.tv_nsec() as f64 / 1e9)
 }
 
-fn inject_node_state(cib: &mut Element, node: &str, up: bool) {
-    let uuid = cib
-        .child("configuration")
-        .and_then(|c| c.child("nodes"))
-        .and_then(|n| n.elements().find(|e| e.attr("uname") == Some(node)))
-        .and_then(|e| e.id())
-        .unwrap_or(node)
-        .to_string();
-    let status = cib.child_or_insert("status");
-    let pos = status
-        .elements()
-        .position(|e| e.name == "node_state" && e.attr("uname") == Some(node));
-    let ns = match pos {
-        Some(p) => status
-            .elements_mut()
-            .nth(p)
-            .expect("position from same list"),
-        None => {
-            status.push(
-                Element::new("node_state")
-                    .with_attr("id", uuid)
-                    .with_attr("uname", node.to_string()),
-            );
-            status.elements_mut().last().expect("just pushed")
-        }
-    };
-    let vals = if up {
-        [
-            ("in_ccm", "true"),
-            ("crmd", "online"),
-            ("join", "member"),
-            ("expected", "member"),
-        ]
-    } else {
-        [
-            ("in_ccm", "false"),
-            ("crmd", "offline"),
-            ("join", "down"),
-            ("expected", "down"),
-        ]
-    };
-    for (k, v) in vals {
-        ns.set_attr(k, v);
+/// `crm_simulate --profile DIR`: schedules every `*.xml` file of the
+/// folder (not hidden, regular files, in name order) `repeat` times and
+/// lists the CPU time each took. Files that cannot be read or parsed are
+/// skipped, as Pacemaker skips inputs that do not validate.
+pub fn profile_dir(dir: &std::path::Path, repeat: u32, opts: &Options) -> std::io::Result<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            !name.starts_with('.')
+                && name.ends_with(".xml")
+                && std::fs::metadata(e.path()).is_ok_and(|m| m.is_file())
+        })
+        .map(|e| e.path())
+        .collect();
+    files.sort();
+    let mut text = TextOut::new();
+    if files.is_empty() {
+        return Ok(String::new());
     }
-    ns.set_attr("crm-debug-origin", "crm_simulate");
+    text.begin_list("Timings");
+    for f in files {
+        let start = cpu_seconds();
+        let parsed = std::fs::read_to_string(&f)
+            .ok()
+            .and_then(|t| xml::parse(&t).ok());
+        let Some(mut cib) = parsed else {
+            continue;
+        };
+        if cib.child("status").is_none() {
+            cib.push(Element::new("status"));
+        }
+        let cib = Arc::new(cib);
+        let (now, _) = effective_now(&cib, opts.use_date.as_deref());
+        let sched_opts = ScheduleOptions {
+            now,
+            show_scores: opts.show_scores,
+            show_utilization: opts.show_utilization,
+            sanitized: false,
+        };
+        for _ in 0..repeat {
+            drop(schedule_shared(Arc::clone(&cib), &sched_opts));
+        }
+        let secs = cpu_seconds() - start;
+        text.item(None, &format!("Testing {} ... {secs:.2} secs", f.display()));
+    }
+    text.end_list();
+    Ok(text.buf)
 }
