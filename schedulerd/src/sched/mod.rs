@@ -19,6 +19,8 @@ mod utilization;
 
 pub use utilization::utilization_value;
 
+use std::collections::HashMap;
+
 use crate::model::{NodeIdx, RscFlags, RscIdx, SchedFlags, Scheduler};
 use crate::unpack::failcount::FcMode;
 use crate::unpack::history::calculate_active_ops;
@@ -103,6 +105,7 @@ impl Scheduler {
         let Some(status) = input.child("status") else {
             return;
         };
+        let by_id = self.rscs_by_history_name();
         for i in 0..self.node_order.len() {
             let node = self.node_order[i];
             let n = &self.nodes[node];
@@ -124,7 +127,7 @@ impl Scheduler {
                     continue;
                 }
                 let Some(rid) = entry.id() else { continue };
-                for rsc in self.rscs_matching_id(rid) {
+                for &rsc in by_id.get(rid).map_or(&[][..], Vec::as_slice) {
                     if self.rscs[rsc].is_primitive() {
                         self.process_rsc_history(entry, rsc, node);
                     }
@@ -133,17 +136,33 @@ impl Scheduler {
         }
     }
 
-    /// Resources known by an id or history name, at most one per
-    /// top-level resource (`pcmk__rscs_matching_id`).
-    fn rscs_matching_id(&self, id: &str) -> Vec<RscIdx> {
-        fn find(s: &Scheduler, rsc: RscIdx, id: &str) -> Option<RscIdx> {
+    /// For each id or history name, the resources known by it: the first
+    /// one (depth first) within each top-level resource, in the order of
+    /// the top-level resources (`pcmk__rscs_matching_id` for every name at
+    /// once, so that looking up every history entry stays linear).
+    fn rscs_by_history_name(&self) -> HashMap<String, Vec<RscIdx>> {
+        fn walk(
+            s: &Scheduler,
+            rsc: RscIdx,
+            seen: &mut std::collections::HashSet<String>,
+            index: &mut HashMap<String, Vec<RscIdx>>,
+        ) {
             let r = &s.rscs[rsc];
-            if r.id == id || r.history_id.as_deref() == Some(id) {
-                return Some(rsc);
+            for name in std::iter::once(r.id.as_str()).chain(r.history_id.as_deref()) {
+                if seen.insert(name.to_string()) {
+                    index.entry(name.to_string()).or_default().push(rsc);
+                }
             }
-            r.children.iter().find_map(|&c| find(s, c, id))
+            for &c in &r.children {
+                walk(s, c, seen, index);
+            }
         }
-        self.top.iter().filter_map(|&t| find(self, t, id)).collect()
+        let mut index = HashMap::new();
+        for &t in &self.top {
+            let mut seen = std::collections::HashSet::new();
+            walk(self, t, &mut seen, &mut index);
+        }
+        index
     }
 
     fn process_rsc_history(
