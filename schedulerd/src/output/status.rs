@@ -23,10 +23,11 @@ impl Scheduler {
                 rc = 0;
                 continue;
             }
-            if let Some(s) = parse_score(v) {
-                if s <= self.health_score("node-health-red") {
+            let colours = self.health_colours();
+            if let Ok(s) = pcmk_common::score::Score::parse_with_health(v, &colours) {
+                if s <= colours.red {
                     return -1;
-                } else if s <= self.health_score("node-health-yellow") {
+                } else if s <= colours.yellow && colours.yellow != colours.green {
                     rc = 0;
                 }
             }

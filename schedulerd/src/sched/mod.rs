@@ -8,6 +8,7 @@ mod create;
 mod criteria;
 pub mod digest;
 mod fencing;
+mod health;
 mod internal;
 mod migration;
 mod ordering;
@@ -29,6 +30,7 @@ use crate::values::parse_ll;
 impl Scheduler {
     /// Runs the scheduler on an unpacked working set.
     pub fn schedule(&mut self) {
+        self.apply_node_health();
         self.unpack_constraints();
         self.apply_node_criteria();
         self.create_internal_constraints();
