@@ -247,11 +247,19 @@ impl Scheduler {
         };
         let recorded_all = xml_op.attr("op-digest");
         let recorded_restart = xml_op.attr("op-restart-digest");
+        // A recurring action whose failure expired is rescheduled: its
+        // entry counts as recorded with a restart digest nothing matches
+        let expired = xml_op.id().is_some_and(|id| {
+            self.expired_recurring
+                .iter()
+                .any(|(r, n, e)| *r == rsc && *n == node && e == id)
+        });
         // A missing value on either side matches
-        let restart_differs = match (&data.restart, recorded_restart) {
-            (Some(c), Some(r)) => c != r,
-            _ => false,
-        };
+        let restart_differs = expired
+            || match (&data.restart, recorded_restart) {
+                (Some(c), Some(r)) => c != r,
+                _ => false,
+            };
         data.rc = if restart_differs {
             DigestResult::Restart
         } else if recorded_all.is_none() {
@@ -358,5 +366,64 @@ impl Scheduler {
             None,
             flags,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use pcmk_common::xml::parse;
+
+    use crate::{ScheduleOptions, schedule};
+
+    /// A resource running with a failed 5 s monitor whose failure expired
+    /// (failure-timeout 10 s, failed at 1000, now 2000).
+    fn cib(failure_timeout: &str) -> String {
+        format!(
+            r#"<cib have-quorum="1"><configuration><crm_config><cluster_property_set id="o">
+              <nvpair id="o1" name="stonith-enabled" value="false"/></cluster_property_set></crm_config>
+            <nodes><node id="1" uname="n1"/></nodes>
+            <resources><primitive id="r" class="ocf" provider="pacemaker" type="Dummy">
+              <meta_attributes id="r-m"><nvpair id="r-m1" name="failure-timeout" value="{failure_timeout}"/></meta_attributes>
+              <operations><op id="r-mon" name="monitor" interval="5s"/></operations>
+            </primitive></resources><constraints/></configuration>
+            <status><node_state id="1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member">
+              <transient_attributes id="1"><instance_attributes id="s1">
+                <nvpair id="s1-f" name="fail-count-r#monitor_5000" value="1"/>
+                <nvpair id="s1-l" name="last-failure-r#monitor_5000" value="1000"/>
+              </instance_attributes></transient_attributes>
+              <lrm id="1"><lrm_resources><lrm_resource id="r" class="ocf" provider="pacemaker" type="Dummy">
+                <lrm_rsc_op id="r_last_0" operation_key="r_start_0" operation="start" call-id="1" rc-code="0" op-status="0" interval="0" last-rc-change="900" transition-key="1:1:0:x" transition-magic="0:0;1:1:0:x" on_node="n1" op-digest="f2317cad3d54cec5d7d7aa7d0bf35cf8"/>
+                <lrm_rsc_op id="r_monitor_5000" operation_key="r_monitor_5000" operation="monitor" call-id="2" rc-code="1" op-status="0" interval="5000" last-rc-change="1000" transition-key="2:1:0:x" transition-magic="0:1;2:1:0:x" on_node="n1" op-digest="4811cef7f7f94e3a35a70be7916cb2fd"/>
+              </lrm_resource></lrm_resources></lrm>
+            </node_state></status></cib>"#
+        )
+    }
+
+    fn actions(failure_timeout: &str) -> Vec<String> {
+        let cib = parse(&cib(failure_timeout)).unwrap();
+        let result = schedule(
+            &cib,
+            &ScheduleOptions {
+                now: 2000,
+                ..ScheduleOptions::default()
+            },
+        );
+        result
+            .graph
+            .descendants()
+            .filter(|e| e.name == "rsc_op" || e.name == "crm_event")
+            .filter_map(|e| e.attr("operation_key").map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn an_expired_recurring_failure_reschedules_the_monitor_only() {
+        let mut got = actions("10s");
+        got.sort();
+        assert_eq!(got, ["r_clear_failcount_0", "r_monitor_5000"]);
+        // Not expired: the failure is recovered (stop, start, monitor)
+        let got = actions("2000s");
+        assert!(got.iter().any(|k| k == "r_stop_0"), "{got:?}");
+        assert!(got.iter().any(|k| k == "r_start_0"), "{got:?}");
     }
 }

@@ -389,8 +389,11 @@ impl Scheduler {
         }
         let n = &self.nodes[node];
         if n.online && !n.unclean {
-            // Force rescheduling of the recurring action
-            self.expired_recurring.push((rsc, node, h.key.clone()));
+            // Force rescheduling of the recurring action: its history
+            // entry (by id) is taken to carry a restart digest that
+            // cannot match (see `digest_cmp`)
+            let id = op.id().unwrap_or(h.key.as_str()).to_string();
+            self.expired_recurring.push((rsc, node, id));
             return true;
         }
         false
