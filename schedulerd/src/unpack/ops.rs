@@ -298,7 +298,9 @@ impl Scheduler {
         let last_run = op.attr("last-rc-change").and_then(parse_ll);
         if expiration > 0 {
             if let Some(last_run) = last_run {
-                if self.now >= last_run + expiration {
+                if self.now >= last_run + expiration
+                    && !self.keeps_remote_failure(rsc, &h.task, h.interval_ms)
+                {
                     expired = true;
                 }
                 let (fc, last_fail) = self.failcount_for(node, rsc, FcMode::Effective, Some(op));
@@ -342,6 +344,23 @@ impl Scheduler {
             }
         }
         expired
+    }
+
+    /// Whether a failure timeout must not expire this result yet: with
+    /// fencing enabled, a remote connection with a reconnect interval keeps
+    /// its recurring monitor failures until its node has been fenced, so
+    /// that the connection does not come back before (Pacemaker's
+    /// `should_ignore_failure_timeout`).
+    fn keeps_remote_failure(&self, rsc: RscIdx, task: &str, interval_ms: u64) -> bool {
+        if self.rscs[rsc].remote_reconnect_ms == 0
+            || !self.has(SchedFlags::FENCING_ENABLED)
+            || interval_ms == 0
+            || !task.eq_ignore_ascii_case("monitor")
+        {
+            return false;
+        }
+        self.find_node(&self.rscs[rsc].id)
+            .is_some_and(|n| !self.nodes[n].remote_fenced)
     }
 
     /// Updates when the cluster should recheck.

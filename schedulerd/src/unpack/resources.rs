@@ -411,6 +411,17 @@ impl Scheduler {
             self.flags.put(SchedFlags::HAVE_FENCING, true);
             self.rscs[idx].flags.set(RscFlags::FENCE_DEVICE);
         }
+        if is_remote {
+            // A reconnect interval works as the connection's failure
+            // timeout (overriding any configured one), and keeps a failed
+            // connection stopped until its failure is cleared
+            let params = self.rsc_params(idx, None);
+            if let Some(v) = params.get("reconnect_interval") {
+                let ms = crate::values::parse_interval_ms(v).unwrap_or(0);
+                self.rscs[idx].remote_reconnect_ms = ms;
+                self.rscs[idx].failure_expiration_ms = ms;
+            }
+        }
         let requires = get("requires").map(str::to_string);
         self.unpack_requires(idx, requires.as_deref(), false);
         if let Some(role) = self.target_role(idx) {
