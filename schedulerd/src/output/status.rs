@@ -276,11 +276,9 @@ impl Scheduler {
                     continue;
                 }
             }
-            let interval = op
-                .attr("interval")
-                .and_then(crate::values::parse_ll)
-                .unwrap_or(0);
-            if op.attr("operation") == Some("monitor") && interval == 0 {
+            // Only failures that count as "not running" (not installed,
+            // invalid parameters) are shown as the reason it is stopped
+            if crate::unpack::ops::mask_probe_failure(op) {
                 return op.attr("rc-code").and_then(crate::values::parse_ll);
             }
         }
