@@ -436,6 +436,13 @@ pub(crate) fn add_history(
     action: &Element,
     exit_reason: &str,
 ) {
+    // A reload is recorded as the start it stands for (the simulator's
+    // results are always complete), as the controller records it
+    let task = if matches!(task, "reload" | "reload-agent") {
+        "start"
+    } else {
+        task
+    };
     let key = format!("{rsc}_{task}_{interval}");
     let failed =
         rc != target_rc && !(task == "monitor" && interval == 0 && rc == 7 && target_rc == 7);
@@ -577,4 +584,33 @@ fn set_nvpair(set: &mut Element, ns_id: &str, name: &str, value: &str) {
             .with_attr("name", name.to_string())
             .with_attr("value", value.to_string()),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reload_is_recorded_as_a_start() {
+        let mut entry = Element::new("lrm_resource").with_attr("id", "A");
+        let action = Element::new("rsc_op");
+        add_history(
+            &mut entry,
+            "A",
+            "reload-agent",
+            0,
+            0,
+            0,
+            13,
+            "n1",
+            5,
+            &action,
+            "x",
+        );
+        let op = entry.children_named("lrm_rsc_op").next().unwrap();
+        assert_eq!(op.id(), Some("A_last_0"));
+        assert_eq!(op.attr("operation"), Some("start"));
+        assert_eq!(op.attr("operation_key"), Some("A_start_0"));
+        assert_eq!(op.attr("exit-reason"), Some(""));
+    }
 }
