@@ -132,7 +132,7 @@ impl Scheduler {
         }
     }
 
-    fn trigger_unfencing(&mut self, node: NodeIdx, reason: &str) {
+    pub(crate) fn trigger_unfencing(&mut self, node: NodeIdx, reason: &str) {
         if !self.has(SchedFlags::ENABLE_UNFENCING) {
             return;
         }

@@ -167,6 +167,33 @@ impl Scheduler {
         index
     }
 
+    /// Whether the history entry was made by another agent (class,
+    /// provider or type) than the configured one; if the resource is
+    /// active there, it is stopped first (`pcmk__rsc_agent_changed`).
+    fn rsc_agent_changed(
+        &mut self,
+        rsc: RscIdx,
+        node: NodeIdx,
+        entry: &pcmk_common::xml::Element,
+        active_on_node: bool,
+    ) -> bool {
+        let changed = ["type", "class", "provider"]
+            .iter()
+            .any(|a| self.rscs[rsc].xml.attr(a) != entry.attr(a));
+        if !changed {
+            return false;
+        }
+        if self.rscs[rsc].has(RscFlags::FENCE_DEVICE) {
+            self.trigger_unfencing(node, "Device definition changed");
+        }
+        if active_on_node {
+            let key = crate::model::op_key(&self.rscs[rsc].id, "stop", 0);
+            self.custom_action(Some(rsc), key, "stop", Some(node), false);
+            self.rscs[rsc].flags.set(RscFlags::START_PENDING);
+        }
+        true
+    }
+
     fn process_rsc_history(
         &mut self,
         entry: &pcmk_common::xml::Element,
@@ -181,7 +208,13 @@ impl Scheduler {
             return;
         }
         if !self.rscs[rsc].active.contains(&node) {
+            if self.rsc_agent_changed(rsc, node, entry, false) {
+                self.schedule_cleanup(rsc, node, false);
+            }
             return;
+        }
+        if self.rsc_agent_changed(rsc, node, entry, true) {
+            self.schedule_cleanup(rsc, node, false);
         }
         let mut ops: Vec<&pcmk_common::xml::Element> = entry.children_named("lrm_rsc_op").collect();
         ops.reverse();
