@@ -129,6 +129,7 @@ fn main() -> ExitCode {
                     return exit(CrmExit::Error);
                 }
             }
+            eprint!("{}", out.stderr_first);
             print!("{}", out.stdout);
             eprint!("{}", out.stderr);
             for (path, content) in &out.files {

@@ -65,6 +65,9 @@ pub struct Options {
 pub struct Output {
     /// Standard output.
     pub stdout: String,
+    /// Standard error, written before standard output (what Pacemaker
+    /// prints while reading the input).
+    pub stderr_first: String,
     /// Standard error.
     pub stderr: String,
     /// Files to write.
@@ -137,8 +140,16 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
     if cib.child("status").is_none() {
         cib.push(Element::new("status"));
     }
-    let mut cib = Arc::new(cib);
     let mut out = Output::default();
+    if cib
+        .attr("validate-with")
+        .is_some_and(|v| v.eq_ignore_ascii_case("none"))
+    {
+        out.stderr_first.push_str(
+            "Schema validation of configuration is disabled (support for validate-with set to \"none\" is deprecated and will be removed in a future release)\n",
+        );
+    }
+    let mut cib = Arc::new(cib);
     let quiet = opts.quiet;
     let (now, original) = effective_now(&cib, opts.use_date.as_deref());
     let mut text = TextOut::new();
