@@ -199,7 +199,7 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
         printed = true;
     }
     if opts.injections.any() {
-        if printed && !quiet {
+        if printed {
             text.spacer();
         }
         let agents = if opts.injections.op_inject.is_empty() {
@@ -242,7 +242,7 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
         };
         let mut result = schedule_shared(Arc::clone(&cib), &sched_opts);
         if opts.show_scores {
-            if printed && !quiet {
+            if printed {
                 text.spacer();
             }
             if !quiet {
@@ -287,7 +287,7 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
         graph = Some(result.graph);
     }
     if opts.simulate {
-        if printed && !quiet {
+        if printed {
             text.spacer();
         }
         let graph = graph.unwrap_or_else(|| Element::new("transition_graph"));
