@@ -366,8 +366,45 @@ impl Scheduler {
         if let Some(sd) = meta.get("start-delay").cloned() {
             let v = parse_time_ms(&sd).unwrap_or(0).min(i32::MAX as u64);
             meta.insert("start-delay".into(), v.to_string());
+        } else if let Some(origin) = meta.get("interval-origin").cloned() {
+            let op_id = entry
+                .and_then(|e| self.rsc_ops(rsc).get(e).and_then(|op| op.id()))
+                .unwrap_or("(missing ID)")
+                .to_string();
+            if let Some(delay) = self.interval_origin_delay(&origin, &op_id, interval_ms) {
+                meta.insert("start-delay".into(), delay.to_string());
+            }
         }
         meta.into_iter().collect()
+    }
+
+    /// The start delay (ms) that aligns a recurring action with its
+    /// `interval-origin`: the time until the next multiple of the interval
+    /// counted from the origin (`unpack_interval_origin`).
+    fn interval_origin_delay(
+        &mut self,
+        origin: &str,
+        op_id: &str,
+        interval_ms: u64,
+    ) -> Option<i64> {
+        if interval_ms == 0 {
+            return None;
+        }
+        let Ok(origin_time) = pcmk_common::iso8601::DateTime::parse(origin) else {
+            self.config_err(format!(
+                "Ignoring 'interval-origin' for operation '{op_id}' because '{origin}' is not valid"
+            ));
+            return None;
+        };
+        // Seconds, rounded as Pacemaker turns timeouts into seconds
+        let interval_sec = if interval_ms < 1000 {
+            1
+        } else {
+            (interval_ms / 1000 + u64::from(interval_ms % 1000 >= 500)) as i64
+        };
+        let since = (self.now - origin_time.epoch_seconds()) % interval_sec;
+        let until_next = if since <= 0 { 0 } else { interval_sec } - since;
+        Some(until_next * 1000)
     }
 
     fn validate_on_fail(

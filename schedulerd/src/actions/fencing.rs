@@ -125,6 +125,9 @@ impl Scheduler {
     ) -> ActIdx {
         let op = op.map_or_else(|| self.fence_action.clone(), str::to_string);
         let key = format!("stonith-{}-{op}", self.nodes[node].name);
+        // Whether a device involved in unfencing changed since the node was
+        // last unfenced, which makes the action required
+        let mut forced = false;
         let action = match self.singletons.get(&key) {
             Some(&a) => a,
             None => {
@@ -136,12 +139,25 @@ impl Scheduler {
                 m.insert("on_node_uuid".into(), id);
                 m.insert("stonith_action".into(), op.clone());
                 if unfencing {
-                    m.insert("digests-all".into(), String::new());
-                    m.insert("digests-secure".into(), String::new());
+                    // Device changes are detected through the digests of
+                    // every device involved in unfencing
+                    let (mut all, mut secure) = (String::new(), String::new());
+                    for dev in self.unfencing_devices() {
+                        let (d_all, d_secure, changed) = self.fencing_digest(dev, node);
+                        forced |= changed;
+                        let id = &self.rscs[dev].id;
+                        let agent = self.rscs[dev].xml.attr("type").unwrap_or("");
+                        all.push_str(&format!("{id}:{agent}:{d_all},"));
+                        secure.push_str(&format!("{id}:{agent}:{d_secure},"));
+                    }
+                    let m = &mut self.actions[a].meta;
+                    m.insert("digests-all".into(), all);
+                    m.insert("digests-secure".into(), secure);
                 }
                 a
             }
         };
+        let optional = optional && !forced;
         if self.priority_fencing_ms > 0
             && (priority_delay
                 || self.actions[action]

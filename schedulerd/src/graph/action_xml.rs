@@ -103,6 +103,11 @@ impl Scheduler {
         }
         let a = &self.actions[action];
         if let (Some(r), false) = (a.rsc, a.pseudo()) {
+            // A resource locked to its node by shutdown-lock: the
+            // controller keeps the lock when the action completes
+            if self.action_locks_rsc_to_node(action) {
+                xml.set_attr("shutdown-lock", self.rscs[r].lock_time.to_string());
+            }
             xml.push(self.rsc_xml(r));
         }
         xml.push(self.action_attributes(action));
@@ -114,6 +119,20 @@ impl Scheduler {
             }
         }
         xml
+    }
+
+    /// Whether an action takes place on the node its resource is locked
+    /// to (during that node's shutdown, only its stop does)
+    /// (`pcmk__action_locks_rsc_to_node`).
+    fn action_locks_rsc_to_node(&self, action: usize) -> bool {
+        let a = &self.actions[action];
+        let (Some(r), Some(n)) = (a.rsc, a.node) else {
+            return false;
+        };
+        if self.rscs[r].lock_node != Some(n) {
+            return false;
+        }
+        !(self.nodes[n].shutdown && a.task != "stop")
     }
 
     fn rsc_xml(&self, rsc: RscIdx) -> Element {

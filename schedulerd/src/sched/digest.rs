@@ -101,6 +101,7 @@ impl Scheduler {
         interval_ms: u64,
         node: NodeIdx,
         xml_op: Option<&Element>,
+        calc_secure: bool,
     ) -> DigestData {
         let mut rc = DigestResult::Match;
         let mut all: Vec<(String, String)> = Vec::new();
@@ -156,7 +157,7 @@ impl Scheduler {
         let mut el = Element::new("parameters");
         el.attrs = all;
         let digest_all = digest_op_params(&el);
-        let secure = if self.has(crate::model::SchedFlags::SANITIZED) {
+        let secure = if calc_secure {
             Some(self.secure_digest(rsc, &params, &unfiltered, xml_op))
         } else {
             None
@@ -178,6 +179,51 @@ impl Scheduler {
             restart,
             secure,
         }
+    }
+
+    /// The fence devices whose parameter changes call for unfencing
+    /// (those that require it or provide it), in Pacemaker's order
+    /// (`find_unfencing_devices`, which prepends).
+    pub(crate) fn unfencing_devices(&self) -> Vec<RscIdx> {
+        fn walk(s: &Scheduler, rscs: &[RscIdx], found: &mut Vec<RscIdx>) {
+            for &r in rscs {
+                let rr = &s.rscs[r];
+                if !rr.children.is_empty() {
+                    walk(s, &rr.children, found);
+                } else if rr.has(RscFlags::FENCE_DEVICE)
+                    && (rr.has(RscFlags::NEEDS_UNFENCING)
+                        || rr
+                            .meta
+                            .get("provides")
+                            .is_some_and(|p| p.eq_ignore_ascii_case("unfencing")))
+                {
+                    found.push(r);
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(self, &self.top, &mut found);
+        found.reverse();
+        found
+    }
+
+    /// A fence device's parameter digests for unfencing a node, and
+    /// whether they differ from those recorded in the node's
+    /// `#digests-all`/`#digests-secure` attributes
+    /// (`pe__compare_fencing_digest`): (all, secure, changed).
+    pub(crate) fn fencing_digest(&mut self, rsc: RscIdx, node: NodeIdx) -> (String, String, bool) {
+        let data = self.calculate_digests(rsc, "stonith-on", 0, node, None, true);
+        let secure = data.secure.unwrap_or_default();
+        let id = self.rscs[rsc].id.clone();
+        let agent = self.rscs[rsc].xml.attr("type").unwrap_or("").to_string();
+        let recorded = |name: &str| self.nodes[node].attrs.get(name).cloned();
+        let changed = match recorded("#digests-all") {
+            None => false,
+            Some(summary) if summary.contains(&format!("{id}:{agent}:{},", data.all)) => false,
+            Some(_) => !recorded("#digests-secure")
+                .is_some_and(|s| s.contains(&format!("{id}:{agent}:{secure},"))),
+        };
+        (data.all, secure, changed)
     }
 
     /// The digest without private parameters (`calculate_secure_digest`).
@@ -240,7 +286,8 @@ impl Scheduler {
         let mut data = match self.digest_cache.get(&key) {
             Some(d) => d.clone(),
             None => {
-                let d = self.calculate_digests(rsc, &task, interval, node, Some(xml_op));
+                let sanitized = self.has(crate::model::SchedFlags::SANITIZED);
+                let d = self.calculate_digests(rsc, &task, interval, node, Some(xml_op), sanitized);
                 self.digest_cache.insert(key, d.clone());
                 d
             }
