@@ -11,7 +11,7 @@ use std::process::Command;
 /// Floors for (summary, dot, graph, scores, all) of core.txt and of the
 /// whole suite.
 const CORE: [u32; 5] = [272, 272, 272, 272, 272];
-const SUITE: [u32; 5] = [606, 607, 605, 624, 601];
+const SUITE: [u32; 5] = [607, 607, 605, 624, 601];
 
 fn shared() -> PathBuf {
     std::env::var_os("PCMK_SHARED_DIR").map_or_else(

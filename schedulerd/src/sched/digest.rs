@@ -357,7 +357,7 @@ impl Scheduler {
         }
         match data.rc {
             DigestResult::Restart => {
-                self.force_restart(rsc, &task, interval);
+                self.force_restart(rsc, &task, interval, node);
                 true
             }
             DigestResult::Unknown | DigestResult::Mismatch => {
@@ -368,7 +368,7 @@ impl Scheduler {
                 } else if op.attr("op-restart-digest").is_some() {
                     self.schedule_reload(rsc, node);
                 } else {
-                    self.force_restart(rsc, &task, interval);
+                    self.force_restart(rsc, &task, interval, node);
                 }
                 true
             }
@@ -376,10 +376,14 @@ impl Scheduler {
         }
     }
 
-    fn force_restart(&mut self, rsc: RscIdx, task: &str, interval: u64) {
+    fn force_restart(&mut self, rsc: RscIdx, task: &str, interval: u64, node: NodeIdx) {
         let key = op_key(&self.rscs[rsc].id, task, interval);
         let a = self.custom_action(Some(rsc), key, task, None, false);
         self.set_reason(a, Some("resource definition change"), true);
+        // A changed fence device calls for unfencing the node again
+        if self.rscs[rsc].has(RscFlags::FENCE_DEVICE) {
+            self.trigger_unfencing(node, "Device parameters changed");
+        }
     }
 
     fn schedule_reload(&mut self, rsc: RscIdx, node: NodeIdx) {
