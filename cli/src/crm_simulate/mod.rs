@@ -185,17 +185,7 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
         if printed {
             text.spacer();
         }
-        text.begin_list("Current cluster status");
-        s.cluster_status_text(&mut text, true);
-        if opts.show_attrs || opts.show_failcounts {
-            let mut s = s;
-            text.buf.push_str(&crate::crm_mon::simulate_sections_text(
-                &mut s,
-                opts.show_attrs,
-                opts.show_failcounts,
-            ));
-        }
-        text.end_list();
+        cluster_status(&mut text, s, "Current cluster status", true, opts);
         printed = true;
     }
     if opts.injections.any() {
@@ -315,17 +305,7 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
         if !quiet {
             let s = Scheduler::unpack(Arc::clone(&after), now);
             text.spacer();
-            text.begin_list("Revised Cluster Status");
-            s.cluster_status_text(&mut text, false);
-            if opts.show_attrs || opts.show_failcounts {
-                let mut s = s;
-                text.buf.push_str(&crate::crm_mon::simulate_sections_text(
-                    &mut s,
-                    opts.show_attrs,
-                    opts.show_failcounts,
-                ));
-            }
-            text.end_list();
+            cluster_status(&mut text, s, "Revised Cluster Status", false, opts);
         }
         if let Some(f) = &opts.output_file {
             out.files.push((f.clone(), after.to_pretty()));
@@ -339,6 +319,27 @@ pub fn run_on_cib(mut cib: Element, opts: &Options) -> Output {
     out.cib_after = Some(Arc::try_unwrap(cib).unwrap_or_else(|shared| (*shared).clone()));
     out.stdout = text.buf;
     out
+}
+
+/// A cluster status list: nodes and resources, and the node attribute
+/// and fail count sections when asked for (`print_cluster_status`).
+fn cluster_status(
+    text: &mut TextOut,
+    mut s: Scheduler,
+    title: &str,
+    show_pending: bool,
+    opts: &Options,
+) {
+    text.begin_list(title);
+    s.cluster_status_text(text, show_pending);
+    if opts.show_attrs || opts.show_failcounts {
+        text.buf.push_str(&crate::crm_mon::simulate_sections_text(
+            &mut s,
+            opts.show_attrs,
+            opts.show_failcounts,
+        ));
+    }
+    text.end_list();
 }
 
 /// The CPU time this process has used, in seconds (what `clock()`
