@@ -137,6 +137,45 @@ fn in_place_stores_the_result_into_the_file() {
     assert_eq!(section(&out, "Transition Summary"), Vec::<&str>::new());
 }
 
+/// What pcs runs to preview a change (`simulate_cib_xml`): the CIB piped
+/// in, the resulting CIB and graph saved.
+#[test]
+fn the_command_line_pcs_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let (out_cib, graph) = (dir.path().join("new.xml"), dir.path().join("graph.xml"));
+    let granted = CIB.replace(
+        "<status>",
+        r#"<status><tickets><ticket_state id="T1" granted="true"/></tickets>"#,
+    );
+    let (code, out, err) = crm_simulate(
+        &[
+            "--simulate",
+            "--save-output",
+            out_cib.to_str().unwrap(),
+            "--save-graph",
+            graph.to_str().unwrap(),
+            "--xml-pipe",
+        ],
+        &granted,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Revised Cluster Status:"), "{out}");
+    let new_cib = pcmk_common::xml::parse(&std::fs::read_to_string(&out_cib).unwrap()).unwrap();
+    assert!(
+        new_cib
+            .descendants()
+            .any(|e| e.attr("operation_key") == Some("t_start_0")),
+        "t started in the saved CIB"
+    );
+    let graph = pcmk_common::xml::parse(&std::fs::read_to_string(&graph).unwrap()).unwrap();
+    assert_eq!(graph.name, "transition_graph");
+    assert!(
+        graph
+            .descendants()
+            .any(|e| e.attr("operation_key") == Some("t_start_0"))
+    );
+}
+
 #[test]
 fn profile_times_each_xml_file() {
     let dir = tempfile::tempdir().unwrap();
